@@ -1,0 +1,87 @@
+"""`Op`: one operation's name, its forward functions and its derivative rules.
+
+An op is applied to plain numbers, to numpy arrays, or to nodes:
+
+* on a Python float it runs the ``scalar`` forward (IEEE results: ``log(0) = -inf``,
+  ``exp(1000) = inf``, never a Python ``OverflowError``);
+* on an ndarray it runs the ``array`` forward;
+* on a node (`Value` or `Tensor`) it records a new node whose ``grad_fn`` is the op.
+
+Each op has one derivative function per input, ``d(g, out, *inputs)``, returning that
+input's share of ∂J/∂input given the upstream gradient ``g = ∂J/∂out``. The same function
+serves floats, arrays and (for ``create_graph=True``) nodes, because it uses only
+arithmetic operators and other ops.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+Rule = Callable[..., Any]
+
+
+def ieee(math_fn: Callable[..., float], array_fn: Callable[..., Any]) -> Callable[..., float]:
+    """A float function that follows IEEE 754 where ``math`` would raise.
+
+    ``math.log(0)`` raises ``ValueError`` and ``math.exp(1000)`` raises ``OverflowError``;
+    PyTorch (float64) gives ``-inf`` and ``inf``. The fast ``math`` call runs first and
+    numpy, which follows IEEE, answers only the rare edge cases.
+    """
+
+    def f(*xs: float) -> float:
+        try:
+            return math_fn(*xs)
+        except (OverflowError, ValueError, ZeroDivisionError):
+            with np.errstate(all="ignore"):
+                return float(array_fn(*(np.float64(x) for x in xs)))
+
+    f.__name__ = getattr(math_fn, "__name__", "f")
+    return f
+
+
+class Op:
+    """One differentiable operation.
+
+    Args:
+        name: the op's name, shown in graphs and transcripts (``"mul"``).
+        symbol: how a graph draws it (``"*"``).
+        scalar: the forward function on Python floats, or None (tensor-only ops).
+        array: the forward function on numpy arrays.
+        grads: one derivative rule per input, ``d(g, out, *inputs) -> ∂J/∂input``.
+        local: the local derivative ∂out/∂input of each input, in words, for `explain`.
+    """
+
+    __slots__ = ("name", "symbol", "scalar", "array", "grads", "local")
+
+    def __init__(
+        self,
+        name: str,
+        symbol: str,
+        scalar: Callable[..., float] | None,
+        array: Callable[..., Any],
+        grads: tuple[Rule, ...],
+        local: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.symbol = symbol
+        self.scalar = scalar
+        self.array = array
+        self.grads = grads
+        self.local = local
+
+    def __call__(self, *inputs: Any) -> Any:
+        """Apply the op: to nodes (records a node), arrays, or floats."""
+        for x in inputs:
+            node_apply = getattr(type(x), "_apply", None)
+            if node_apply is not None:
+                return node_apply(self, *inputs)
+        if self.scalar is not None and all(type(x) in (float, int) for x in inputs):
+            return self.scalar(*inputs)
+        return self.array(*inputs)
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"

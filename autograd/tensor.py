@@ -1,0 +1,314 @@
+"""`Tensor`: a node holding one numpy array (PyTorch's API, on the shared core)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import tensor_rules as T
+from .engine import grad_mode
+from .node import Node
+from .ops import Op
+from .tensor_rules import unbroadcast
+
+
+def as_array(data: Any, dtype: Any = None, what: str = "data") -> np.ndarray:
+    """A float ndarray from numbers, lists or arrays: float64 unless ``dtype`` says."""
+    if isinstance(data, Tensor):
+        data = data.data
+    try:
+        arr = np.asarray(data, dtype=dtype)
+    except (ValueError, TypeError) as e:
+        raise TypeError(f"{what} must be numbers or an array of numbers: {e}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{what} must be numeric, got an array of dtype {arr.dtype} "
+            f"({type(data).__name__}); convert it to float first"
+        )
+    if arr.dtype.kind != "f":  # integers and booleans are promoted, never truncated
+        arr = arr.astype(np.float64)
+    return arr
+
+
+class Tensor(Node):
+    """An array in the computation graph.
+
+    ``Tensor(x, requires_grad=True)`` makes a leaf whose ``grad`` (an ndarray of the same
+    shape, None until a backward pass reaches it) accumulates ∂J/∂x. Ops on tensors that do
+    not require grad, or under `no_grad`, record nothing.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_inputs", "label", "__weakref__")
+
+    # numpy hands `ndarray + Tensor` to Tensor.__radd__ instead of looping over elements.
+    __array_ufunc__ = None
+
+    def __init__(
+        self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = ""
+    ) -> None:
+        self.data = as_array(data, dtype)
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self.grad_fn = None
+        self._inputs = ()
+        self.label = label
+
+    @classmethod
+    def _make(cls, data: np.ndarray, inputs: tuple, grad_fn: Op | None) -> Tensor:
+        """A node made by an op (no conversion: ``data`` is already the result)."""
+        t = cls.__new__(cls)
+        t.data = data
+        t.grad = None
+        t.requires_grad = grad_fn is not None
+        t.grad_fn = grad_fn
+        t._inputs = inputs
+        t.label = ""
+        return t
+
+    @classmethod
+    def _apply(cls, op: Op, *inputs: Any) -> Tensor:
+        """Run ``op``; record a node if any input Tensor requires grad and grad mode is on."""
+        args = []
+        record = False
+        for x in inputs:
+            if isinstance(x, Tensor):
+                args.append(x.data)
+                record = record or x.requires_grad
+            elif isinstance(x, Node):
+                return NotImplemented
+            else:
+                args.append(x)
+        out = op.array(*args)
+        if type(out) is not np.ndarray:  # full reductions give numpy scalars
+            out = np.asarray(out)
+        if record and grad_mode.enabled:
+            return cls._make(out, inputs, op)
+        return cls._make(out, (), None)
+
+    @classmethod
+    def _binary(cls, op: Op, a: Any, b: Any) -> Tensor:
+        """An arithmetic op with a number or array on either side."""
+        a, b = _operand(a), _operand(b)
+        if a is NotImplemented or b is NotImplemented:
+            return NotImplemented
+        _check_broadcast(op, a, b)
+        return cls._apply(op, a, b)
+
+    # Properties as in numpy and PyTorch. ---------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802 (numpy's name)
+        """The transpose (axes reversed)."""
+        return self.transpose()
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        grad = ", requires_grad=True" if self.requires_grad else ""
+        body = np.array2string(self.data, precision=4, threshold=20, prefix="Tensor(")
+        return f"Tensor({body}{grad})"
+
+    def item(self) -> float:
+        """The single number held, as a Python float."""
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        """The array held (shared, not copied, as in PyTorch)."""
+        return self.data
+
+    def detach(self) -> Tensor:
+        """The same array, with no history and requires_grad=False."""
+        return Tensor._make(self.data, (), None)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Start (or stop) tracking gradients of this leaf; returns self."""
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError("requires_grad_(False) works on leaves only; use detach()")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    # Linear algebra, reductions, shapes. ---------------------------------------------------
+    def __matmul__(self, other: Any) -> Tensor:
+        return _matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return _matmul(other, self)
+
+    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Σ over ``axis`` (all axes by default)."""
+        return self._apply(T.SUM, self, _axis(axis, self.ndim), keepdims)
+
+    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Average over ``axis`` (all axes by default)."""
+        return self._apply(T.MEAN, self, _axis(axis, self.ndim), keepdims)
+
+    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Largest entry over ``axis``; tied maxima share the gradient equally."""
+        return self._apply(T.MAX, self, _axis(axis, self.ndim), keepdims)
+
+    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """log Σ exp(x) over ``axis``, computed without overflow."""
+        return self._apply(T.LOGSUMEXP, self, _axis(axis, self.ndim), keepdims)
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        """exp(x) / Σ exp(x) along ``axis``, stable for large inputs."""
+        return self._apply(T.SOFTMAX, self, _axis(axis, self.ndim))
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        """x − logsumexp(x) along ``axis``, stable for large inputs."""
+        return self._apply(T.LOG_SOFTMAX, self, _axis(axis, self.ndim))
+
+    def reshape(self, *shape: Any) -> Tensor:
+        """The same entries in a new shape (one dimension may be -1)."""
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return self._apply(T.RESHAPE, self, _new_shape(self.shape, shape))
+
+    def transpose(self, *axes: Any) -> Tensor:
+        """Permute the axes (reverse them when none are given)."""
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = axes[0]
+        axes = tuple(a % self.ndim for a in axes) if axes else None
+        if axes is not None and sorted(axes) != list(range(self.ndim)):
+            raise ValueError(f"transpose axes {axes} are not a permutation for shape {self.shape}")
+        return self._apply(T.TRANSPOSE, self, axes)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return self._apply(T.GETITEM, self, _index(index))
+
+    # Hooks the backward core calls. --------------------------------------------------------
+    def _seed(self, gradient: Any, create_graph: bool) -> Any:
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    "grad can be implicitly created only for scalar outputs: this tensor has "
+                    f"shape {self.shape}; pass gradient= (∂J/∂output, same shape) to backward()"
+                )
+            seed = np.ones_like(self.data)
+        else:
+            seed = as_array(gradient, self.data.dtype, "gradient")
+            if seed.shape != self.shape:
+                raise ValueError(
+                    f"gradient has shape {seed.shape} but the tensor has shape {self.shape}"
+                )
+        return Tensor(seed) if create_graph else seed
+
+    def _clear_grad(self) -> None:
+        self.grad = None
+
+    def _accumulate(self, g: Any) -> None:
+        shape = self.data.shape
+        if g.shape != shape:
+            g = unbroadcast(g, shape)
+        if type(g) is not Tensor:
+            # Leaves get their own copy: a rule may hand the same array to several inputs.
+            if self.grad_fn is None or g.dtype != self.data.dtype:
+                g = np.array(g, dtype=self.data.dtype)
+        self.grad = g if self.grad is None else self.grad + g
+
+
+def _operand(x: Any) -> Any:
+    """A number or numeric array to combine with a Tensor, or NotImplemented."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, Node):
+        return NotImplemented
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return x
+    if isinstance(x, (np.ndarray, np.generic, list, tuple, bool)):
+        arr = np.asarray(x)
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"cannot combine a Tensor with an array of dtype {arr.dtype}")
+        return arr
+    return NotImplemented
+
+
+def _shape(x: Any) -> tuple[int, ...]:
+    return np.shape(x.data if isinstance(x, Tensor) else x)
+
+
+def _check_broadcast(op: Op, a: Any, b: Any) -> None:
+    try:
+        np.broadcast_shapes(_shape(a), _shape(b))
+    except ValueError:
+        raise ValueError(
+            f"{op.name}: shapes {_shape(a)} and {_shape(b)} cannot be broadcast together"
+        ) from None
+
+
+def _matmul(a: Any, b: Any) -> Tensor:
+    a, b = _operand(a), _operand(b)
+    if a is NotImplemented or b is NotImplemented:
+        return NotImplemented
+    sa, sb = _shape(a), _shape(b)
+    if not sa or not sb:
+        raise ValueError(f"matmul needs at least 1-D operands, got shapes {sa} and {sb}")
+    k_a, k_b = sa[-1], (sb[-2] if len(sb) > 1 else sb[0])
+    try:
+        if k_a != k_b:
+            raise ValueError
+        np.broadcast_shapes(sa[:-2], sb[:-2])
+    except ValueError:
+        raise ValueError(
+            f"matmul: shapes {sa} and {sb} do not match (inner sizes {k_a} and {k_b})"
+        ) from None
+    return Tensor._apply(T.MATMUL, a, b)
+
+
+def _axis(axis: Any, ndim: int) -> Any:
+    """Check and normalise an axis argument (int, tuple of ints, or None)."""
+    if axis is None:
+        return None
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or not -max(ndim, 1) <= a < max(ndim, 1):
+            raise ValueError(f"axis {axis!r} is out of range for a tensor with {ndim} dimensions")
+    axes = tuple(int(a) % max(ndim, 1) for a in axes)
+    return axes if isinstance(axis, (tuple, list)) else axes[0]
+
+
+def _new_shape(old: tuple[int, ...], shape: tuple) -> tuple[int, ...]:
+    """``shape`` with its -1 resolved, or a ValueError naming both shapes."""
+    size = int(np.prod(old))
+    known = int(np.prod([n for n in shape if n != -1]))
+    new = tuple(int(n) for n in shape)
+    if new.count(-1) == 1 and known and size % known == 0:
+        new = tuple(size // known if n == -1 else n for n in new)
+    if any(n < 0 for n in new) or int(np.prod(new)) != size:
+        raise ValueError(f"cannot reshape a tensor of shape {old} into {shape}")
+    return new
+
+
+def _index(index: Any) -> Any:
+    """Indices as numpy takes them: Tensors to integer arrays, boolean masks to positions."""
+    parts = index if isinstance(index, tuple) else (index,)
+    out = []
+    for p in parts:
+        if isinstance(p, Tensor):
+            p = p.data.astype(np.intp)
+        if isinstance(p, list):
+            p = np.asarray(p)
+        if isinstance(p, np.ndarray) and p.dtype == bool:
+            out.extend(np.nonzero(p))
+            continue
+        out.append(p)
+    return tuple(out) if isinstance(index, tuple) or len(out) > 1 else out[0]

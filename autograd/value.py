@@ -1,0 +1,95 @@
+"""`Value`: a scalar node holding one Python float (micrograd's API, on the shared core)."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from .engine import grad_mode
+from .node import Node
+from .ops import Op
+
+
+def _as_float(x: Any, what: str = "Value data") -> float:
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return float(x)
+    if isinstance(x, np.ndarray) and x.size == 1 and x.dtype.kind in "biuf":
+        return float(x.reshape(()))
+    raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r}")
+
+
+class Value(Node):
+    """One scalar in the computation graph.
+
+    ``Value(2.0, label="a")`` makes a leaf; operators and methods make new nodes whose
+    ``grad_fn`` is the op and whose inputs are kept in order. After ``J.backward()`` every
+    node's ``grad`` is ∂J/∂node. Numbers mixed in (``2 * a``) are kept inside the node as
+    constants, not wrapped as extra leaves.
+    """
+
+    __slots__ = ("data", "grad", "label", "grad_fn", "_inputs", "__weakref__")
+
+    #: A Value always takes part in differentiation (micrograd's behaviour).
+    requires_grad = True
+
+    def __init__(
+        self, data: Any, _inputs: tuple = (), grad_fn: Op | None = None, label: str = ""
+    ) -> None:
+        self.data = data if type(data) is float else _as_float(data)
+        self.grad = 0.0
+        self.label = label
+        self.grad_fn = grad_fn
+        self._inputs = _inputs
+
+    @classmethod
+    def _apply(cls, op: Op, *inputs: Any) -> Value:
+        """Run ``op`` on Values and numbers: the forward value, and the node if recording."""
+        args = []
+        for x in inputs:
+            if type(x) is Value:
+                args.append(x.data)
+            elif isinstance(x, numbers.Real) and not isinstance(x, bool):
+                args.append(float(x))
+            else:
+                return NotImplemented
+        out = op.scalar(*args)
+        if not grad_mode.enabled:
+            return Value(out)
+        # Constants are stored as floats so the rules see one type.
+        return Value(out, tuple(x if type(x) is Value else float(x) for x in inputs), op)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
+
+    def item(self) -> float:
+        """The float held (as ``Tensor.item()``)."""
+        return self.data
+
+    def detach(self) -> Value:
+        """The same number with no history."""
+        return Value(self.data, label=self.label)
+
+    # Hooks the backward core calls. ------------------------------------------------------
+    def _seed(self, gradient: Any, create_graph: bool) -> Any:
+        seed = 1.0 if gradient is None else _as_float(gradient, "gradient")
+        return Value(seed) if create_graph else seed
+
+    def _clear_grad(self) -> None:
+        self.grad = 0.0
+
+    def _accumulate(self, g: Any) -> None:
+        grad = self.grad
+        # Assigning on the first contribution keeps create_graph gradients free of "0 +".
+        self.grad = g if (type(grad) is float and grad == 0.0) else grad + g
+
+    def _vjp(self, i: int, g: Any, out: Any, inputs: tuple) -> Any:
+        rule = self.grad_fn.grads[i]
+        try:
+            return rule(g, out, *inputs)
+        except ArithmeticError:
+            # Float arithmetic raises on x/0; PyTorch (float64) gives inf or nan: so does numpy.
+            f64 = np.float64
+            return float(rule(f64(g), f64(out), *[f64(x) for x in inputs]))
