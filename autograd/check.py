@@ -46,7 +46,9 @@ def gradcheck(
     inputs = list(inputs)
     for k, x in enumerate(inputs):
         if not isinstance(x, (Value, Tensor)):
-            raise TypeError(f"gradcheck: inputs[{k}] must be a Value or Tensor, got {type(x).__name__}")
+            raise TypeError(
+                f"gradcheck: inputs[{k}] must be a Value or Tensor, got {type(x).__name__}"
+            )
     saved = [(x.data, x.grad, x.requires_grad) for x in inputs]
     try:
         for x in inputs:

@@ -17,7 +17,6 @@ import numpy as np
 
 from .node import Node
 
-
 # Grad mode: the one documented global. ----------------------------------------------
 
 
@@ -126,4 +125,3 @@ def backward(
                         on_step(node, i, g, gi)
                     x._accumulate(gi)
     return ran
-

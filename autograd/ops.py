@@ -15,7 +15,6 @@ arithmetic operators and other ops.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -55,7 +54,7 @@ class Op:
         local: the local derivative ∂out/∂input of each input, in words, for `explain`.
     """
 
-    __slots__ = ("name", "symbol", "scalar", "array", "grads", "local")
+    __slots__ = ("array", "grads", "local", "name", "scalar", "symbol")
 
     def __init__(
         self,

@@ -113,7 +113,9 @@ SQRT = Op(
     ("1 / (2·out)",),
 )
 
-ADD = Op("add", "+", operator.add, np.add, (lambda g, out, a, b: g, lambda g, out, a, b: g), ("1", "1"))
+ADD = Op(
+    "add", "+", operator.add, np.add, (lambda g, out, a, b: g, lambda g, out, a, b: g), ("1", "1")
+)
 SUB = Op(
     "sub",
     "-",

@@ -39,7 +39,7 @@ class Tensor(Node):
     not require grad, or under `no_grad`, record nothing.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_inputs", "label", "__weakref__")
+    __slots__ = ("__weakref__", "_inputs", "data", "grad", "grad_fn", "label", "requires_grad")
 
     # numpy hands `ndarray + Tensor` to Tensor.__radd__ instead of looping over elements.
     __array_ufunc__ = None
@@ -113,7 +113,7 @@ class Tensor(Node):
         return self.data.dtype
 
     @property
-    def T(self) -> Tensor:  # noqa: N802 (numpy's name)
+    def T(self) -> Tensor:
         """The transpose (axes reversed)."""
         return self.transpose()
 
@@ -128,7 +128,9 @@ class Tensor(Node):
     def item(self) -> float:
         """The single number held, as a Python float."""
         if self.data.size != 1:
-            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
+            raise ValueError(
+                f"item() needs a tensor with one element, this one has shape {self.shape}"
+            )
         return self.data.item()
 
     def numpy(self) -> np.ndarray:
@@ -219,10 +221,9 @@ class Tensor(Node):
         shape = self.data.shape
         if g.shape != shape:
             g = unbroadcast(g, shape)
-        if type(g) is not Tensor:
-            # Leaves get their own copy: a rule may hand the same array to several inputs.
-            if self.grad_fn is None or g.dtype != self.data.dtype:
-                g = np.array(g, dtype=self.data.dtype)
+        # Leaves get their own copy: a rule may hand the same array to several inputs.
+        if type(g) is not Tensor and (self.grad_fn is None or g.dtype != self.data.dtype):
+            g = np.array(g, dtype=self.data.dtype)
         self.grad = g if self.grad is None else self.grad + g
 
 

@@ -175,8 +175,9 @@ MAX = Op(
     None,
     lambda x, axis, keepdims: np.max(x, axis=axis, keepdims=keepdims),
     (
-        lambda g, out, x, axis, keepdims: expand(g, x.shape, axis, keepdims)
-        * _max_share(x, out, axis, keepdims),
+        lambda g, out, x, axis, keepdims: (
+            expand(g, x.shape, axis, keepdims) * _max_share(x, out, axis, keepdims)
+        ),
     ),
     ("1 at the max",),
 )
@@ -186,8 +187,9 @@ LOGSUMEXP = Op(
     None,
     _logsumexp,
     (
-        lambda g, out, x, axis, keepdims: expand(g, x.shape, axis, keepdims)
-        * EXP(x - expand(out, x.shape, axis, keepdims)),
+        lambda g, out, x, axis, keepdims: (
+            expand(g, x.shape, axis, keepdims) * EXP(x - expand(out, x.shape, axis, keepdims))
+        ),
     ),
     ("softmax(x)",),
 )

@@ -29,7 +29,7 @@ class Value(Node):
     constants, not wrapped as extra leaves.
     """
 
-    __slots__ = ("data", "grad", "label", "grad_fn", "_inputs", "__weakref__")
+    __slots__ = ("__weakref__", "_inputs", "data", "grad", "grad_fn", "label")
 
     #: A Value always takes part in differentiation (micrograd's behaviour).
     requires_grad = True
