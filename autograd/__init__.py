@@ -7,21 +7,29 @@ Both run on one backward core (`autograd.engine`) and one table of derivative ru
 
 from __future__ import annotations
 
-from .check import GradcheckError, gradcheck
+from .check import GradcheckError, gradcheck, gradgradcheck
 from .engine import is_grad_enabled, no_grad, set_grad_enabled
+from .functional import grad, hessian, hvp, value_and_grad
 from .functions import concatenate, stack, where
+from .ops import Op
 from .tensor import Tensor
 from .value import Value
 
 __all__ = [
     "GradcheckError",
+    "Op",
     "Tensor",
     "Value",
     "concatenate",
+    "grad",
     "gradcheck",
+    "gradgradcheck",
+    "hessian",
+    "hvp",
     "is_grad_enabled",
     "no_grad",
     "set_grad_enabled",
     "stack",
+    "value_and_grad",
     "where",
 ]

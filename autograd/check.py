@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import no_grad
+from .engine import no_grad, set_grad_enabled
 from .node import Node
 from .tensor import Tensor
 from .value import Value
@@ -58,7 +58,8 @@ def gradcheck(
             x.grad = None if isinstance(x, Tensor) else 0.0
         out = f(*inputs)
         _scalar_output(out)
-        (out.sum() if isinstance(out, Tensor) else out).backward()
+        if out.requires_grad:  # an output that ignores its inputs has zero gradients
+            (out.sum() if isinstance(out, Tensor) else out).backward()
         analytic = [
             np.zeros_like(x.data) if isinstance(x, Tensor) and x.grad is None else np.array(x.grad)
             for x in inputs
@@ -108,3 +109,36 @@ def _compare(k: int, idx: str, analytic: float, numeric: float, atol: float, rto
             f"gradcheck failed at {where}: analytic {analytic!r}, numeric {numeric!r} "
             f"(difference {abs(analytic - numeric):.3g} > atol {atol} + rtol {rtol}·|numeric|)"
         )
+
+
+def gradgradcheck(
+    f: Callable[..., Any],
+    inputs: Sequence[Node],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    seed: int = 0,
+) -> bool:
+    """`gradcheck` of the first derivative: second derivatives against finite differences.
+
+    The first derivative of f (by ``create_graph=True``) is contracted with fixed random
+    weights u to a scalar Σ u·∂f/∂x, whose gradient (a Hessian-vector product) is checked.
+    """
+    from .functional import gradients
+
+    rng = np.random.default_rng(seed)
+    weights = [rng.normal(size=np.shape(x.data)) for x in inputs]
+
+    def first_derivative(*xs: Node) -> Node:
+        with set_grad_enabled(True):
+            out = f(*xs)
+            out = out.sum() if isinstance(out, Tensor) else out
+            gs = gradients(out, list(xs), create_graph=True)
+            total: Any = 0.0
+            for g, w in zip(gs, weights, strict=True):
+                total = total + (g * w).sum() if isinstance(g, Tensor) else total + g * float(w)
+            if not isinstance(total, Node):  # f was linear: the derivative is constant
+                total = Tensor(total) if isinstance(xs[0], Tensor) else Value(float(total))
+            return total
+
+    return gradcheck(first_derivative, inputs, eps=eps, atol=atol, rtol=rtol)

@@ -146,7 +146,7 @@ POW = Op(
     _scalar_pow,
     np.power,
     (
-        lambda g, out, a, b: g * b * a ** (b - 1),
+        lambda g, out, a, b: g * b * POW(a, b - 1),
         lambda g, out, a, b: g * out * LOG(a),
     ),
     ("b·a^(b-1)", "out·log a"),
