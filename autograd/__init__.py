@@ -7,6 +7,7 @@ Both run on one backward core (`autograd.engine`) and one table of derivative ru
 
 from __future__ import annotations
 
+from .anomaly import AnomalyError, detect_anomaly
 from .check import GradcheckError, gradcheck, gradgradcheck
 from .engine import is_grad_enabled, no_grad, set_grad_enabled
 from .functional import grad, hessian, hvp, value_and_grad
@@ -16,11 +17,13 @@ from .tensor import Tensor
 from .value import Value
 
 __all__ = [
+    "AnomalyError",
     "GradcheckError",
     "Op",
     "Tensor",
     "Value",
     "concatenate",
+    "detect_anomaly",
     "grad",
     "gradcheck",
     "gradgradcheck",

@@ -21,10 +21,11 @@ from .node import Node
 
 
 class _GradMode:
-    __slots__ = ("enabled",)
+    __slots__ = ("anomaly", "enabled")
 
     def __init__(self) -> None:
         self.enabled = True
+        self.anomaly = False  # `detect_anomaly()` checks every result for NaN and inf
 
 
 grad_mode = _GradMode()
@@ -99,6 +100,8 @@ def backward(
             "backward() needs a root that requires grad: this node has no graph "
             "(its inputs had requires_grad=False, or it was made under no_grad())"
         )
+    if grad_mode.anomaly:
+        on_step = _with_anomaly_check(on_step)
     seed = root._seed(gradient, create_graph)
     order = topological_order(root)
     for node in order:
@@ -125,3 +128,14 @@ def backward(
                         on_step(node, i, g, gi)
                     x._accumulate(gi)
     return ran
+
+
+def _with_anomaly_check(on_step: Step | None) -> Step:
+    from .anomaly import check_backward
+
+    def step(node: Node, i: int, g: Any, gi: Any) -> None:
+        check_backward(node, i, g, gi)
+        if on_step is not None:
+            on_step(node, i, g, gi)
+
+    return step

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from . import tensor_rules as T
+from .anomaly import check_forward
 from .engine import grad_mode
 from .node import Node
 from .ops import Op
@@ -82,9 +83,12 @@ class Tensor(Node):
         out = op.array(*args)
         if type(out) is not np.ndarray:  # full reductions give numpy scalars
             out = np.asarray(out)
-        if record and grad_mode.enabled:
-            return cls._make(out, inputs, op)
-        return cls._make(out, (), None)
+        node = (
+            cls._make(out, inputs, op) if record and grad_mode.enabled else cls._make(out, (), None)
+        )
+        if grad_mode.anomaly:
+            check_forward(node, op, args)
+        return node
 
     @classmethod
     def _binary(cls, op: Op, a: Any, b: Any) -> Tensor:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .anomaly import check_forward
 from .engine import grad_mode
 from .node import Node
 from .ops import Op
@@ -55,10 +56,14 @@ class Value(Node):
             else:
                 return NotImplemented
         out = op.scalar(*args)
-        if not grad_mode.enabled:
-            return Value(out)
-        # Constants are stored as floats so the rules see one type.
-        return Value(out, tuple(x if type(x) is Value else float(x) for x in inputs), op)
+        if grad_mode.enabled:
+            # Constants are stored as floats so the rules see one type.
+            node = Value(out, tuple(x if type(x) is Value else float(x) for x in inputs), op)
+        else:
+            node = Value(out)
+        if grad_mode.anomaly:
+            check_forward(node, op, args)
+        return node
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
