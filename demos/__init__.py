@@ -1,0 +1,1 @@
+"""Teaching demos: the lecture notes, runnable, with pictures."""
