@@ -40,7 +40,17 @@ class Tensor(Node):
     not require grad, or under `no_grad`, record nothing.
     """
 
-    __slots__ = ("__weakref__", "_inputs", "data", "grad", "grad_fn", "label", "requires_grad")
+    __slots__ = (
+        "__weakref__",
+        "_data",
+        "_inputs",
+        "_saved_versions",
+        "_version",
+        "grad",
+        "grad_fn",
+        "label",
+        "requires_grad",
+    )
 
     # numpy hands `ndarray + Tensor` to Tensor.__radd__ instead of looping over elements.
     __array_ufunc__ = None
@@ -48,18 +58,38 @@ class Tensor(Node):
     def __init__(
         self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = ""
     ) -> None:
-        self.data = as_array(data, dtype)
+        self._data = as_array(data, dtype)
+        self._version = 0
+        self._saved_versions = ()
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
         self._inputs = ()
         self.label = label
 
+    @property
+    def data(self) -> np.ndarray:
+        """The array held.
+
+        Assign a new array freely between training steps. Assigning one while a graph that
+        used this tensor waits for ``backward()`` makes that ``backward()`` raise instead of
+        returning gradients of values that are no longer there.
+        """
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data = as_array(value, what="data")
+        self._version += 1
+
     @classmethod
     def _make(cls, data: np.ndarray, inputs: tuple, grad_fn: Op | None) -> Tensor:
         """A node made by an op (no conversion: ``data`` is already the result)."""
         t = cls.__new__(cls)
-        t.data = data
+        t._data = data
+        t._version = 0
+        # The versions of the inputs this node's rules will read, to catch later changes.
+        t._saved_versions = _versions(inputs) if grad_fn is not None else ()
         t.grad = None
         t.requires_grad = grad_fn is not None
         t.grad_fn = grad_fn
@@ -221,6 +251,30 @@ class Tensor(Node):
     def _clear_grad(self) -> None:
         self.grad = None
 
+    def _vjp(self, i: int, g: Any, out: Any, inputs: tuple) -> Any:
+        if self._version or self._saved_versions != _versions(self._inputs):
+            raise RuntimeError(self._changed_message())
+        return self.grad_fn.grads[i](g, out, *inputs)
+
+    def _changed_message(self) -> str:
+        tensors = [x for x in self._inputs if isinstance(x, Tensor)]
+        changed = [
+            k
+            for k, (x, v) in enumerate(zip(tensors, self._saved_versions, strict=True))
+            if x._version != v
+        ]
+        op = self.grad_fn.name
+        what = (
+            f"the output of op '{op}'"
+            if self._version
+            else f"input {changed[0]} (shape {tensors[changed[0]].shape}) of op '{op}'"
+        )
+        return (
+            f"backward(): the .data of {what} was replaced after the graph was built, so the "
+            "saved values are gone; run the forward pass again after changing .data "
+            "(update parameters after backward(), not between forward and backward)"
+        )
+
     def _accumulate(self, g: Any) -> None:
         shape = self.data.shape
         if g.shape != shape:
@@ -229,6 +283,10 @@ class Tensor(Node):
         if type(g) is not Tensor and (self.grad_fn is None or g.dtype != self.data.dtype):
             g = np.array(g, dtype=self.data.dtype)
         self.grad = g if self.grad is None else self.grad + g
+
+
+def _versions(inputs: tuple) -> tuple[int, ...]:
+    return tuple([x._version for x in inputs if isinstance(x, Tensor)])
 
 
 def _operand(x: Any) -> Any:
