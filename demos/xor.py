@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> Result:
     args = parse_args("xor", __doc__, argv)
     out = out_dir(args.out)
     rng = np.random.default_rng(args.seed)
-    steps = 800 if args.fast else 2000
+    steps = 500 if args.fast else 2000
     title("XOR needs a hidden layer and a non-linearity")
     equation("y = x₁ XOR x₂ on (0,0), (0,1), (1,0), (1,1)", Y)
     equation("J = (1/4) Σ ½(h(x) − y)²,  gradient descent, α = 0.5, steps", steps)
