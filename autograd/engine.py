@@ -58,24 +58,28 @@ def no_grad() -> contextlib.AbstractContextManager[None]:
 def topological_order(root: Node) -> list[Node]:
     """Every node `root` depends on that needs a gradient, inputs before outputs.
 
-    Iterative depth-first search: each node is pushed twice, once to expand its inputs
-    and once, below them, to be emitted after they all are.
+    Iterative depth-first search: each node is pushed twice, once to be expanded (its
+    inputs pushed above it) and once, under a ``None`` marker, to be emitted after them.
     """
     order: list[Node] = []
-    seen: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(root, False)]
+    # Written for speed: nodes hash by identity, so the set holds them directly (no id()),
+    # and the list methods are bound once.
+    seen: set[Node] = set()
+    stack: list[Node | None] = [root]
+    push, pop, emit = stack.append, stack.pop, order.append
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
+        node = pop()
+        if node is None:  # the marker: the node below it has all its inputs emitted
+            emit(pop())
             continue
-        if id(node) in seen:
+        if node in seen:
             continue
-        seen.add(id(node))
-        stack.append((node, True))
+        seen.add(node)
+        push(node)
+        push(None)
         for x in node._inputs:
-            if isinstance(x, Node) and x.requires_grad and id(x) not in seen:
-                stack.append((x, False))
+            if isinstance(x, Node) and x.requires_grad and x not in seen:
+                push(x)
     return order
 
 
@@ -104,9 +108,25 @@ def backward(
         on_step = _with_anomaly_check(on_step)
     seed = root._seed(gradient, create_graph)
     order = topological_order(root)
+    leaves = []
     for node in order:
         if node.grad_fn is not None:
             node._clear_grad()
+        else:
+            leaves.append((node, node.grad))
+    try:
+        return _run_rules(root, order, seed, create_graph, on_step)
+    except BaseException:
+        # A pass that fails (anomaly, changed data, Ctrl-C) leaves no half-summed gradients.
+        for node, grad in leaves:
+            node.grad = grad
+        raise
+
+
+def _run_rules(
+    root: Node, order: list[Node], seed: Any, create_graph: bool, on_step: Step | None
+) -> list[Node]:
+    """Theorem 3.1's backward sweep: each node's rule once, outputs before inputs."""
     ran: list[Node] = []
     with set_grad_enabled(create_graph), np.errstate(all="ignore"):
         root._accumulate(seed)

@@ -12,8 +12,10 @@ from .tensor import Tensor, as_array
 
 
 def _tensors(tensors: Sequence[Any], what: str) -> list[Tensor]:
-    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)) or not tensors:
-        raise TypeError(f"{what} takes a non-empty list or tuple of tensors")
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{what} takes a list or tuple of tensors, got {type(tensors).__name__}")
+    if not tensors:
+        raise ValueError(f"{what} needs at least one tensor, got an empty sequence")
     return [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
 
 

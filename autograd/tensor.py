@@ -18,9 +18,15 @@ def as_array(data: Any, dtype: Any = None, what: str = "data") -> np.ndarray:
     """A float ndarray from numbers, lists or arrays: float64 unless ``dtype`` says."""
     if isinstance(data, Tensor):
         data = data.data
+    if dtype is not None and np.dtype(dtype).kind != "f":
+        raise ValueError(
+            f"dtype must be a float type such as 'float32' or 'float64', got {dtype!r}"
+        )
     try:
         arr = np.asarray(data, dtype=dtype)
-    except (ValueError, TypeError) as e:
+    except ValueError as e:
+        raise ValueError(f"{what} must be a rectangular array of numbers: {e}") from None
+    except TypeError as e:
         raise TypeError(f"{what} must be numbers or an array of numbers: {e}") from None
     if arr.dtype.kind not in "biuf":
         raise TypeError(
@@ -343,7 +349,9 @@ def _axis(axis: Any, ndim: int) -> Any:
         return None
     axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
     for a in axes:
-        if not isinstance(a, (int, np.integer)) or not -max(ndim, 1) <= a < max(ndim, 1):
+        if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+            raise TypeError(f"axis must be an int, a tuple of ints or None, got {axis!r}")
+        if not -max(ndim, 1) <= a < max(ndim, 1):
             raise ValueError(f"axis {axis!r} is out of range for a tensor with {ndim} dimensions")
     axes = tuple(int(a) % max(ndim, 1) for a in axes)
     return axes if isinstance(axis, (tuple, list)) else axes[0]
