@@ -1,0 +1,42 @@
+"""Neural networks built only from `autograd` nodes: modules, MLPs, losses, optimizers, data.
+
+``nn.MLP(2, [16, 16, 1])`` is micrograd's network on `Value`s; ``engine="tensor"`` builds the
+same network from `Linear` layers on numpy `Tensor`s. Layers and losses compose the engine's
+operations (z = W a + b, a = g(z)); nothing here writes a derivative.
+"""
+
+from __future__ import annotations
+
+from . import data, functional, init, losses, optim
+from .io import load, save
+from .layers import Identity, Linear, ReLU, Sigmoid, Softmax, Tanh
+from .mlp import MLP
+from .module import LoadResult, Module, Sequential
+from .neuron import Layer, Neuron
+from .train import History, accuracy, fit, predict
+
+__all__ = [
+    "MLP",
+    "History",
+    "Identity",
+    "Layer",
+    "Linear",
+    "LoadResult",
+    "Module",
+    "Neuron",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+    "accuracy",
+    "data",
+    "fit",
+    "functional",
+    "init",
+    "load",
+    "losses",
+    "optim",
+    "predict",
+    "save",
+]

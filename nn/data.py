@@ -1,0 +1,197 @@
+"""Small data sets to learn from, splitting, one-hot targets, and mini-batches.
+
+Every generator takes ``rng`` (an int seed, an `np.random.Generator`, or None: seeded
+from Python's `random` module) and returns ``X`` of shape (n, d), examples as rows (the
+notes' a[0] = x), with ``y``: integer labels, or real targets for regression.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from .init import Rng, generator
+
+
+def _count(name: str, n: Any, low: int = 1) -> int:
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < low:
+        raise ValueError(f"{name} must be an int >= {low}, got {n!r}")
+    return int(n)
+
+
+def _noise(noise: Any) -> float:
+    if not isinstance(noise, numbers.Real) or isinstance(noise, bool) or noise < 0:
+        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    return float(noise)
+
+
+def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    order = rng.permutation(len(X))
+    return X[order], y[order]
+
+
+def make_moons(
+    n_samples: int = 100, noise: float = 0.0, rng: Rng = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles (scikit-learn's construction): labels 0 and 1."""
+    n = _count("n_samples", n_samples, 2)
+    noise, g = _noise(noise), generator(rng)
+    n_out, n_in = n // 2, n - n // 2
+    t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
+    X = np.concatenate(
+        [
+            np.stack([np.cos(t_out), np.sin(t_out)], axis=1),
+            np.stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5], axis=1),
+        ]
+    )
+    y = np.concatenate([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
+    X, y = _shuffled(X, y, g)
+    return X + noise * g.standard_normal(X.shape), y
+
+
+def make_circles(
+    n_samples: int = 100, noise: float = 0.0, factor: float = 0.5, rng: Rng = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """A circle (label 0) around a smaller one of radius ``factor`` (label 1)."""
+    n = _count("n_samples", n_samples, 2)
+    noise, g = _noise(noise), generator(rng)
+    if not isinstance(factor, numbers.Real) or not 0 < factor < 1:
+        raise ValueError(f"factor must be between 0 and 1, got {factor!r}")
+    n_out, n_in = n // 2, n - n // 2
+    t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
+    t_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
+    X = np.concatenate(
+        [
+            np.stack([np.cos(t_out), np.sin(t_out)], axis=1),
+            factor * np.stack([np.cos(t_in), np.sin(t_in)], axis=1),
+        ]
+    )
+    y = np.concatenate([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
+    X, y = _shuffled(X, y, g)
+    return X + noise * g.standard_normal(X.shape), y
+
+
+def make_spirals(
+    n_samples: int = 300, n_classes: int = 3, noise: float = 0.2, rng: Rng = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``n_classes`` interleaved spiral arms (labels 0..n_classes−1), not linearly separable.
+
+    Arm j: radius r from 0 to 1, angle θ = 4j + 4r (+ noise), x = (r sin θ, r cos θ).
+    """
+    n = _count("n_samples", n_samples, 1)
+    k = _count("n_classes", n_classes, 2)
+    noise, g = _noise(noise), generator(rng)
+    sizes = [n // k + (j < n % k) for j in range(k)]
+    Xs, ys = [], []
+    for j, m in enumerate(sizes):
+        r = np.linspace(0.0, 1.0, m)
+        theta = np.linspace(4.0 * j, 4.0 * (j + 1), m) + noise * g.standard_normal(m)
+        Xs.append(np.stack([r * np.sin(theta), r * np.cos(theta)], axis=1))
+        ys.append(np.full(m, j, dtype=np.int64))
+    return _shuffled(np.concatenate(Xs), np.concatenate(ys), g)
+
+
+def make_xor(
+    n_samples: int = 200, noise: float = 0.0, rng: Rng = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points in [−1, 1]²: label 1 where exactly one coordinate is positive (XOR), else 0."""
+    n = _count("n_samples", n_samples, 1)
+    noise, g = _noise(noise), generator(rng)
+    X = g.uniform(-1.0, 1.0, size=(n, 2))
+    y = ((X[:, 0] > 0) != (X[:, 1] > 0)).astype(np.int64)
+    return X + noise * g.standard_normal(X.shape), y
+
+
+def make_housing(
+    n_samples: int = 100, n_features: int = 1, noise: float = 0.1, rng: Rng = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The CS229 deep-learning notes' housing prices (regression), in units of $100k.
+
+    ``n_features=1``: the size x (in 1000 sq ft) and a price with a "kink", a single ReLU
+    neuron h(x) = max(w x + b, 0) (eq. 2.1) plus noise. ``n_features=4``: size, bedrooms,
+    zip code (a walkability score in [0, 1]) and neighbourhood wealth (in [0, 1]); the
+    price is a linear function of three hidden ReLU features, as in eq. 2.3: family size
+    from size and bedrooms, walkability from the zip code, school quality from zip code
+    and wealth.
+    """
+    n = _count("n_samples", n_samples, 1)
+    noise, g = _noise(noise), generator(rng)
+    size = g.uniform(0.5, 3.5, size=n)
+    if n_features == 1:
+        price = np.maximum(2.0 * size - 1.5, 0.0)
+        X = size[:, None]
+    elif n_features == 4:
+        bedrooms = g.integers(1, 6, size=n).astype(float)
+        zip_code, wealth = g.uniform(0.0, 1.0, size=n), g.uniform(0.0, 1.0, size=n)
+        family = np.maximum(0.8 * size + 0.5 * bedrooms - 1.0, 0.0)
+        walkable = np.maximum(2.0 * zip_code - 0.5, 0.0)
+        school = np.maximum(1.0 * zip_code + 2.0 * wealth - 0.8, 0.0)
+        price = 1.0 * family + 0.5 * walkable + 1.5 * school + 0.5
+        X = np.stack([size, bedrooms, zip_code, wealth], axis=1)
+    else:
+        raise ValueError(f"n_features must be 1 or 4, got {n_features!r}")
+    return X, price + noise * g.standard_normal(n)
+
+
+def train_test_split(
+    X: Any, y: Any, test_size: float | int = 0.3, rng: Rng = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Shuffle, then split into ``X_train, X_test, y_train, y_test`` (scikit-learn's order).
+
+    ``test_size`` is a fraction in (0, 1) or a number of test examples.
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    n = _same_length(X, y)
+    if isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):
+        n_test = int(test_size)
+    elif isinstance(test_size, numbers.Real) and 0 < test_size < 1:
+        n_test = int(np.ceil(test_size * n))
+    else:
+        raise ValueError(f"test_size must be a fraction in (0, 1) or an int, got {test_size!r}")
+    if not 0 < n_test < n:
+        raise ValueError(f"test_size={test_size!r} leaves no examples in one part (n = {n})")
+    order = generator(rng).permutation(n)
+    test, train = order[:n_test], order[n_test:]
+    return X[train], X[test], y[train], y[test]
+
+
+def one_hot(y: Any, num_classes: int | None = None) -> np.ndarray:
+    """Labels (n,) as rows of a (n, k) float matrix with a single 1 at each label."""
+    y = np.asarray(y)
+    if y.dtype.kind not in "iub" and not (y.dtype.kind == "f" and np.all(np.mod(y, 1) == 0)):
+        raise ValueError(f"one_hot takes integer labels, got dtype {y.dtype}")
+    labels = y.astype(np.intp)
+    if num_classes is None:
+        k = int(labels.max()) + 1 if labels.size else 0
+    else:
+        k = _count("num_classes", num_classes, 1)
+    if labels.size and (labels.min() < 0 or labels.max() >= k):
+        raise ValueError(f"labels must lie in [0, {k}), got {labels.min()} to {labels.max()}")
+    out = np.zeros(labels.shape + (k,))
+    np.put_along_axis(out, labels[..., None], 1.0, axis=-1)
+    return out
+
+
+def batches(
+    X: Any, y: Any, batch_size: int, rng: Rng = None, shuffle: bool = True
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Mini-batches ``(X_b, y_b)`` that visit every example exactly once (one epoch).
+
+    Algorithm 2 of the CS229 deep-learning notes: B examples sampled without replacement,
+    i.e. a random partition of the n examples into ⌈n / B⌉ batches (the last may be
+    smaller). ``shuffle=False`` keeps the data's order. Arguments are checked at the call.
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    n = _same_length(X, y)
+    B = _count("batch_size", batch_size, 1)
+    order = generator(rng).permutation(n) if shuffle else np.arange(n)
+    return ((X[order[i : i + B]], y[order[i : i + B]]) for i in range(0, n, B))
+
+
+def _same_length(X: np.ndarray, y: np.ndarray) -> int:
+    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
+        raise ValueError(f"X and y need one row per example: got shapes {X.shape} and {y.shape}")
+    return len(X)

@@ -1,0 +1,165 @@
+"""Functions on either engine's nodes: a `Tensor`, or `Value`s held in a numpy array.
+
+A batch of `Value`s (a list, a list of lists, or one `Value`) becomes a numpy array of
+dtype object, so the same code runs on both engines: operators (``a - y``, ``2 * a``),
+``.sum(axis)``, ``.mean()`` and indexing act elementwise on the Values, and the functions
+here call each Value's own method (``v.relu()``). Nothing here writes a derivative: every
+result is made of the engine's ops.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, Value
+from autograd.node import Node
+
+_METHODS = {}
+
+
+def is_value_batch(x: Any) -> bool:
+    """True for a `Value`, or a list, tuple or object array holding Values."""
+    if isinstance(x, Value):
+        return True
+    if isinstance(x, np.ndarray):
+        return x.dtype == object and any(isinstance(v, Value) for v in x.flat)
+    if isinstance(x, (list, tuple)):
+        return any(is_value_batch(v) for v in x)
+    return False
+
+
+def value_array(x: Any) -> np.ndarray:
+    """A batch of Values as an object array of at least one dimension (numbers become Values)."""
+    arr = np.array(x, dtype=object)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    flat = arr.reshape(-1)
+    for i, v in enumerate(flat):
+        if not isinstance(v, Value):
+            flat[i] = Value(v)
+    return flat.reshape(arr.shape)
+
+
+def as_nodes(x: Any) -> Any:
+    """A Tensor as it is, Values as an object array, anything else as a constant Tensor."""
+    if isinstance(x, Tensor):
+        return x
+    if is_value_batch(x):
+        return value_array(x)
+    return Tensor(x)
+
+
+def _method(name: str) -> Any:
+    if name not in _METHODS:
+        _METHODS[name] = np.frompyfunc(lambda v: getattr(v, name)(), 1, 1)
+    return _METHODS[name]
+
+
+def apply(name: str, x: Any) -> Any:
+    """The elementwise method ``name`` (``"relu"``, ``"exp"``, ...) on any node or batch."""
+    if isinstance(x, Node):
+        return getattr(x, name)()
+    if isinstance(x, np.ndarray) and x.dtype == object:
+        return _method(name)(x)
+    if isinstance(x, (list, tuple)):
+        return [apply(name, v) for v in x]
+    return getattr(Tensor(x), name)()
+
+
+def relu(x: Any) -> Any:
+    """a = max(z, 0)."""
+    return apply("relu", x)
+
+
+def tanh(x: Any) -> Any:
+    """a = tanh(z)."""
+    return apply("tanh", x)
+
+
+def sigmoid(x: Any) -> Any:
+    """a = σ(z) = 1 / (1 + e^(−z))."""
+    return apply("sigmoid", x)
+
+
+def exp(x: Any) -> Any:
+    """e^x elementwise."""
+    return apply("exp", x)
+
+
+def log(x: Any) -> Any:
+    """log x elementwise."""
+    return apply("log", x)
+
+
+def abs(x: Any) -> Any:
+    """|x| elementwise."""
+    return apply("abs", x)
+
+
+def _rows(x: np.ndarray) -> np.ndarray:
+    return x.reshape(-1, x.shape[-1])
+
+
+def logsumexp(x: Any, axis: int = -1) -> Any:
+    """log Σ_j exp(x_j) along the last axis, shifted by the max so that exp never overflows.
+
+    The shift m = max_j x_j is a constant: log Σ exp(x_j) = m + log Σ exp(x_j − m).
+    """
+    if isinstance(x, Tensor):
+        return x.logsumexp(axis=axis)
+    x = _last_axis(x, axis)
+    out = np.empty(_rows(x).shape[0], dtype=object)
+    for i, row in enumerate(_rows(x)):
+        m = max(v.data for v in row)
+        if not np.isfinite(m):
+            m = 0.0
+        out[i] = sum(((v - m).exp() for v in row[1:]), (row[0] - m).exp()).log() + m
+    return out.reshape(x.shape[:-1])
+
+
+def log_softmax(x: Any, axis: int = -1) -> Any:
+    """log softmax(x)_j = x_j − logsumexp(x), stable for large |x|."""
+    if isinstance(x, Tensor):
+        return x.log_softmax(axis=axis)
+    x = _last_axis(x, axis)
+    return x - logsumexp(x)[..., None]
+
+
+def softmax(x: Any, axis: int = -1) -> Any:
+    """softmax(x)_j = exp(x_j − m) / Σ_k exp(x_k − m) with m = max x, so exp never overflows."""
+    if isinstance(x, Tensor):
+        return x.softmax(axis=axis)
+    as_list, lone = isinstance(x, list), isinstance(x, Value)
+    x = _last_axis(x, axis)
+    out = np.empty(x.shape, dtype=object)
+    for row, dst in zip(_rows(x), _rows(out), strict=True):
+        m = max(v.data for v in row)
+        e = [(v - m).exp() for v in row]
+        total = sum(e[1:], e[0])
+        dst[:] = [ei / total for ei in e]
+    return out.tolist() if as_list else (out[0] if lone else out)
+
+
+def _last_axis(x: Any, axis: int) -> np.ndarray:
+    x = value_array(x)
+    if axis not in (-1, x.ndim - 1):
+        raise ValueError(
+            f"on Values, softmax-like functions work along the last axis only, got axis={axis}"
+        )
+    return x
+
+
+def to_numpy(x: Any) -> np.ndarray:
+    """The numbers behind a Tensor, a Value, or a (nested) list or array of them."""
+    if isinstance(x, Tensor):
+        return x.data
+    if isinstance(x, Value):
+        return np.asarray(x.data)
+    arr = np.array(x, dtype=object) if is_value_batch(x) else np.asarray(x)
+    if arr.dtype == object:
+        return np.frompyfunc(lambda v: v.data if isinstance(v, Node) else v, 1, 1)(arr).astype(
+            float
+        )
+    return arr

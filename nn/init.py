@@ -1,0 +1,123 @@
+"""Initialisers: where a network's weights start, and where randomness comes from.
+
+Every random function of `nn` takes ``rng``: an int seed, an `np.random.Generator`, or None.
+None draws from Python's `random` module, as micrograd does, so ``random.seed(1337)``
+reproduces micrograd's initial weights exactly (same numbers, same order).
+
+Weights are drawn as W ∈ R^{out×in} (the notes' W[l] ∈ R^{m×d}); biases start at zero
+except for UFLDL's ``"normal"``, which draws every parameter from Normal(0, ε²).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+Rng = int | np.random.Generator | None
+Shape = tuple[int, ...]
+
+
+class _PythonRandom:
+    """The two draws initialisers need, taken from Python's `random` module in row-major order."""
+
+    def uniform(self, low: float, high: float, size: Shape) -> np.ndarray:
+        n = math.prod(size)
+        return np.array([random.uniform(low, high) for _ in range(n)], dtype=float).reshape(size)
+
+    def normal(self, loc: float, scale: float, size: Shape) -> np.ndarray:
+        n = math.prod(size)
+        return np.array([random.gauss(loc, scale) for _ in range(n)], dtype=float).reshape(size)
+
+
+def generator(rng: Rng) -> np.random.Generator:
+    """An `np.random.Generator` from a seed, a generator, or None (seeded from `random`)."""
+    if rng is None:
+        return np.random.default_rng(random.getrandbits(128))
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0:
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        f"rng must be a non-negative int seed, an np.random.Generator or None, got {rng!r}"
+    )
+
+
+def _source(rng: Rng) -> Any:
+    return _PythonRandom() if rng is None else generator(rng)
+
+
+def _fans(shape: Shape) -> tuple[int, int]:
+    """(fan_in, fan_out) of a weight of shape (out, in); a 1-D shape is one neuron's w."""
+    if len(shape) == 1:
+        return shape[0], 1
+    return shape[-1], shape[0]
+
+
+def zeros(shape: Shape, rng: Rng = None) -> np.ndarray:
+    """All zeros (biases)."""
+    return np.zeros(shape)
+
+
+def uniform(shape: Shape, rng: Rng = None, low: float = -1.0, high: float = 1.0) -> np.ndarray:
+    """micrograd's initialiser: every weight from U(low, high), U(−1, 1) by default."""
+    return _source(rng).uniform(low, high, size=tuple(shape))
+
+
+def normal(shape: Shape, rng: Rng = None, std: float = 0.01) -> np.ndarray:
+    """UFLDL's initialiser: Normal(0, ε²) with ε = 0.01, small values that break symmetry."""
+    return _source(rng).normal(0.0, std, size=tuple(shape))
+
+
+def he(shape: Shape, rng: Rng = None) -> np.ndarray:
+    """He (Kaiming) normal: Normal(0, 2 / fan_in), for ReLU layers."""
+    fan_in, _ = _fans(tuple(shape))
+    return _source(rng).normal(0.0, math.sqrt(2.0 / fan_in), size=tuple(shape))
+
+
+def xavier(shape: Shape, rng: Rng = None) -> np.ndarray:
+    """Xavier/Glorot uniform: U(−a, a) with a = √(6 / (fan_in + fan_out)), for tanh/sigmoid."""
+    fan_in, fan_out = _fans(tuple(shape))
+    a = math.sqrt(6.0 / (fan_in + fan_out))
+    return _source(rng).uniform(-a, a, size=tuple(shape))
+
+
+#: name -> (weight initialiser, bias initialiser)
+INITS: dict[str, tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]] = {
+    "uniform": (uniform, zeros),
+    "normal": (normal, normal),
+    "he": (he, zeros),
+    "xavier": (xavier, zeros),
+}
+
+Init = str | Callable[..., np.ndarray]
+
+
+def initialize(init: Init, nout: int, nin: int, rng: Rng = None) -> tuple[np.ndarray, np.ndarray]:
+    """W of shape (nout, nin) and b of shape (nout,) for one fully connected layer.
+
+    Args:
+        init: a name in `INITS` (``"uniform"``, ``"normal"``, ``"he"``, ``"xavier"``) or a
+            function ``f(shape, rng) -> array`` for W (biases then start at zero).
+        nout, nin: the layer's sizes.
+        rng: an int seed, an `np.random.Generator`, or None (Python's `random` module).
+    """
+    for name, n in (("nin", nin), ("nout", nout)):
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+            raise ValueError(f"{name} must be a positive int, got {n!r}")
+    if callable(init):
+        w_init, b_init = init, zeros
+    elif isinstance(init, str) and init in INITS:
+        w_init, b_init = INITS[init]
+    else:
+        raise ValueError(f"init must be one of {sorted(INITS)} or a function, got {init!r}")
+    if rng is not None:
+        rng = generator(rng)  # one stream for W then b, whatever the seed type
+    W = np.asarray(w_init((nout, nin), rng), dtype=float)
+    if W.shape != (nout, nin):
+        raise ValueError(f"init returned shape {W.shape}, expected ({nout}, {nin})")
+    b = np.asarray(b_init((nout,), rng), dtype=float)
+    return W, b

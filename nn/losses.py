@@ -1,0 +1,198 @@
+"""Losses J(ŷ, y) on either engine, each composed of the engine's operations.
+
+Outputs ``pred`` are a `Tensor` (tensor engine) or Values: one `Value`, a list of Values
+(one per example) or a list of lists (n examples × k outputs) on the value engine. Targets
+``y`` are numbers or arrays (constants). A loss returns a 0-d Tensor or a Value;
+``reduction`` is ``"mean"`` (default), ``"sum"`` or ``"none"`` (the per-example terms).
+
+Squared error comes in two conventions: `mse` is PyTorch's mean of (ŷ − y)² over every
+entry; `half_squared_error` is the notes' cost ½‖ŷ − y‖² per example (CS229, UFLDL),
+averaged over the m examples.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor
+
+from . import functional as F
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _target(y: Any) -> np.ndarray:
+    arr = F.to_numpy(y)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"targets must be numbers, got an array of dtype {arr.dtype}")
+    return arr
+
+
+def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(n for n in shape if n != 1)
+
+
+def _prepare(name: str, pred: Any, y: Any) -> tuple[Any, np.ndarray]:
+    """Outputs as nodes and targets of the same shape ((n, 1) and (n,) are reconciled)."""
+    x = F.as_nodes(pred)
+    t = _target(y).astype(float)
+    if t.shape != x.shape:
+        if t.size != np.prod(x.shape) or _squeezed(t.shape) != _squeezed(x.shape):
+            raise ValueError(
+                f"{name}: target of shape {t.shape} does not match the output of shape "
+                f"{x.shape}; pass one target per output"
+            )
+        t = t.reshape(x.shape)
+    return x, t
+
+
+def _reduce(name: str, loss: Any, reduction: str) -> Any:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss if isinstance(loss, Tensor) else loss.tolist()
+    raise ValueError(f"{name}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+
+
+def mse(pred: Any, y: Any, reduction: str = "mean") -> Any:
+    """Mean squared error (PyTorch's ``MSELoss``): J = (1/N) Σ (ŷ − y)² over all N entries.
+
+    For the notes' ½‖ŷ − y‖² per example see `half_squared_error`.
+    """
+    x, t = _prepare("mse", pred, y)
+    d = x - t
+    return _reduce("mse", d * d, reduction)
+
+
+def half_squared_error(pred: Any, y: Any, reduction: str = "mean") -> Any:
+    """The notes' squared error: J = (1/m) Σ_i ½‖ŷ⁽ⁱ⁾ − y⁽ⁱ⁾‖² (UFLDL, CS229 L = ½(ŷ − y)²).
+
+    Its gradient is δ = ŷ − y (per example, before the 1/m). Rows of a 2-D output are
+    examples, a 1-D output holds one number per example. ``"sum"`` drops the 1/m.
+    """
+    x, t = _prepare("half_squared_error", pred, y)
+    d = x - t
+    loss = 0.5 * (d * d)
+    if loss.ndim >= 2:
+        loss = loss.sum(axis=-1)
+    return _reduce("half_squared_error", loss, reduction)
+
+
+def binary_cross_entropy(prob: Any, y: Any, reduction: str = "mean") -> Any:
+    """Logistic loss on probabilities ŷ = σ(z) ∈ (0, 1): J = −(y log ŷ + (1 − y) log(1 − ŷ)).
+
+    ŷ of exactly 0 or 1 gives log 0 = −inf; `bce_with_logits` takes z and never overflows.
+    """
+    p, t = _prepare("binary_cross_entropy", prob, y)
+    loss = -(t * F.log(p) + (1.0 - t) * F.log(1.0 - p))
+    return _reduce("binary_cross_entropy", loss, reduction)
+
+
+def softplus(z: Any) -> Any:
+    """log(1 + e^z), as m + log(e^(−m) + e^(z − m)) with the constant m = max(z, 0).
+
+    No exp overflows (z = ±1000 is fine) and the derivative is σ(z) everywhere, z = 0
+    included (a relu/abs form has kinks at 0 whose one-sided derivatives do not add up).
+    """
+    x = F.as_nodes(z)
+    m = np.maximum(F.to_numpy(x), 0.0)
+    return F.log(F.exp(x - m) + np.exp(-m)) + m
+
+
+def bce_with_logits(logits: Any, y: Any, reduction: str = "mean") -> Any:
+    """Binary cross-entropy on logits z (ŷ = σ(z)): J = softplus(z) − y z.
+
+    Equal to −(y log σ(z) + (1 − y) log(1 − σ(z))), stable for z = ±1000; δ = σ(z) − y.
+    """
+    x, t = _prepare("bce_with_logits", logits, y)
+    return _reduce("bce_with_logits", softplus(x) - x * t, reduction)
+
+
+def _labels(name: str, t: np.ndarray, k: int) -> np.ndarray | None:
+    """Integer class labels in [0, k), or None if ``t`` is not made of whole numbers."""
+    if t.dtype.kind in "iu" or (t.dtype.kind in "fb" and np.all(np.mod(t, 1) == 0)):
+        labels = t.astype(np.intp)
+        if labels.size and (labels.min() < 0 or labels.max() >= k):
+            raise ValueError(
+                f"{name}: labels must lie in [0, {k}) for {k} classes, got values from "
+                f"{labels.min()} to {labels.max()}"
+            )
+        return labels
+    return None
+
+
+def cross_entropy(logits: Any, y: Any, reduction: str = "mean") -> Any:
+    """Softmax cross-entropy: J = −Σ_j y_j log softmax(z)_j = logsumexp(z) − z_label.
+
+    Args:
+        logits: z of shape (n, k) (or (k,) for one example); softmax is applied here,
+            through a stable log-softmax, so the model's output activation is the identity.
+        y: integer labels of shape (n,) (PyTorch's class indices), or one-hot / probability
+            targets of shape (n, k).
+        reduction: ``"mean"`` over the n examples, ``"sum"`` or ``"none"``.
+
+    δ = softmax(z) − y (one-hot y) for each example.
+    """
+    z = F.as_nodes(logits)
+    t = _target(y)
+    if z.ndim < 1:
+        raise ValueError("cross_entropy: logits need a last axis of k classes")
+    k = z.shape[-1]
+    flat = z.reshape(-1, k)
+    if t.shape == z.shape[:-1]:
+        labels = _labels("cross_entropy", t, k)
+        if labels is None:
+            raise ValueError(
+                f"cross_entropy: targets of shape {t.shape} must be integer labels in [0, {k})"
+            )
+        lp = F.log_softmax(flat)
+        loss = -lp[np.arange(flat.shape[0]), labels.reshape(-1)]
+    elif t.shape == z.shape:
+        loss = -(F.log_softmax(flat) * t.reshape(-1, k).astype(float)).sum(axis=-1)
+    else:
+        raise ValueError(
+            f"cross_entropy: logits of shape {z.shape} need labels of shape {z.shape[:-1]} "
+            f"or one-hot targets of shape {z.shape}, got {t.shape}"
+        )
+    if reduction == "none":
+        loss = loss.reshape(z.shape[:-1])
+    return _reduce("cross_entropy", loss, reduction)
+
+
+def hinge(scores: Any, y: Any, reduction: str = "mean") -> Any:
+    """The max-margin loss of micrograd's demo: J = max(0, 1 − y·s) for labels y = ±1."""
+    s, t = _prepare("hinge", scores, y)
+    if not np.all(np.abs(t) == 1):
+        raise ValueError("hinge: labels must be -1 or +1 (for 0/1 labels pass 2 * y - 1)")
+    return _reduce("hinge", F.relu(1.0 - t * s), reduction)
+
+
+def _is_bias(name: str) -> bool:
+    parts = [p for p in name.split(".") if not p.isdigit()]
+    return bool(parts) and parts[-1] in ("b", "bias")
+
+
+def l2_penalty(model: Any, lam: float) -> Any:
+    """Weight decay (UFLDL): (λ/2) Σ_l Σ_ji (W[l]_ji)², over weights only, biases excluded.
+
+    Its gradient adds λW to each ∂J/∂W and nothing to ∂J/∂b. Biases are the parameters
+    named ``b`` or ``bias`` (``layers.0.b``, ``layers.0.neurons.3.b``).
+    """
+    if not isinstance(lam, numbers.Real) or isinstance(lam, bool) or lam < 0:
+        raise ValueError(f"l2_penalty: lam must be a non-negative number, got {lam!r}")
+    terms = [
+        (p * p).sum() if isinstance(p, Tensor) else p * p
+        for name, p in model.named_parameters()
+        if not _is_bias(name)
+    ]
+    if not terms:
+        return 0.0
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return (lam / 2.0) * total

@@ -1,0 +1,152 @@
+"""`MLP`: a fully connected network on either engine, from one constructor.
+
+The notes' forward propagation (CS229 backprop notes): a[0] = x, then for l = 1..N
+z[l] = W[l] a[l−1] + b[l] and a[l] = g(z[l]), with one activation g for the hidden layers
+and an output activation g[N] (identity for regression, sigmoid for binary and softmax for
+multiclass classification).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .init import Init, Rng, generator
+from .layers import Linear
+from .layers import activation as make_activation
+from .module import Module, Sequential
+from .neuron import Layer
+
+ENGINES = ("value", "tensor")
+_HIDDEN = ("relu", "tanh", "sigmoid", "identity", "linear")
+
+
+class MLP(Module):
+    """A multi-layer perceptron: ``MLP(2, [16, 16, 1])`` is 2 inputs, two hidden layers, 1 output.
+
+    Args:
+        nin: number of inputs d.
+        nouts: the size of each layer, the last one being the output size k.
+        activation: g of the hidden layers: ``"relu"`` (micrograd's), ``"tanh"``,
+            ``"sigmoid"`` or ``"identity"``.
+        output_activation: g[N]: None (identity, micrograd's linear last layer),
+            ``"sigmoid"`` or ``"softmax"``.
+        engine: ``"value"``: micrograd-compatible, one `Value` per weight, ``model([x1, x2])``
+            gives a Value (a list of Values for several outputs); ``"tensor"``: `Linear`
+            layers and activation modules in a `Sequential`, ``model(X)`` maps an (n, d)
+            array or Tensor to an (n, k) Tensor.
+        init: ``"uniform"`` (micrograd's U(−1, 1)), ``"normal"`` (UFLDL's N(0, 0.01²)),
+            ``"he"``, ``"xavier"`` or a function (see `nn.init`). None: ``"uniform"`` on the
+            value engine (as micrograd); on the tensor engine ``"he"`` for ReLU hidden layers,
+            else ``"xavier"``.
+        rng: an int seed, an `np.random.Generator`, or None (Python's `random`, as micrograd).
+
+    Both engines have the same `state_dict` keys and shapes (``layers.0.W`` of shape
+    (out, in), ``layers.0.b`` of shape (out,), ...), so a model trained on one loads into
+    the other and gives the same outputs. Layers are drawn in order from one random stream,
+    so the same ``init`` and ``rng`` give the same weights on both engines.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str | None = None,
+        engine: str = "value",
+        init: Init | None = None,
+        rng: Rng = None,
+    ) -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"engine must be 'value' or 'tensor', got {engine!r}")
+        if isinstance(nouts, (int, np.integer)) or not isinstance(nouts, Sequence) or not nouts:
+            raise TypeError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        if not isinstance(activation, str) or activation.lower() not in _HIDDEN:
+            raise ValueError(
+                f"activation (hidden layers) must be one of {list(_HIDDEN)}, got {activation!r}"
+            )
+        activation = activation.lower()
+        out_act = _output(output_activation)
+        if init is None:
+            init = "uniform" if engine == "value" else ("he" if activation == "relu" else "xavier")
+        if rng is not None:
+            rng = generator(rng)  # one stream for every layer
+        sizes = [nin, *nouts]
+        last = len(nouts) - 1
+        self.engine = engine
+        self._sizes = tuple(sizes)
+        self._activations = (activation, out_act)
+        if engine == "value":
+            hidden = "relu" if activation in ("identity", "linear") else activation
+            self.layers = [
+                Layer(
+                    sizes[i],
+                    sizes[i + 1],
+                    nonlin=i != last and activation not in ("identity", "linear"),
+                    activation=hidden,
+                    init=init,
+                    rng=rng,
+                )
+                for i in range(len(nouts))
+            ]
+            self.output = make_activation(out_act)
+        else:
+            self.layers = [Linear(sizes[i], sizes[i + 1], init, rng) for i in range(len(nouts))]
+            steps: list[Module] = []
+            for i, layer in enumerate(self.layers):
+                steps += [layer, make_activation(out_act if i == last else activation)]
+            # The same Linear objects, in order with their activations; `layers` names them.
+            self._net = Sequential(*steps)
+
+    @property
+    def nin(self) -> int:
+        return self._sizes[0]
+
+    @property
+    def nouts(self) -> list[int]:
+        return list(self._sizes[1:])
+
+    @property
+    def net(self) -> Sequential:
+        """The tensor engine's network as a `Sequential` of `Linear` and activation modules."""
+        if self.engine != "tensor":
+            raise AttributeError("net: only tensor-engine MLPs are a Sequential")
+        return self._net
+
+    def __call__(self, x: Any) -> Any:
+        """The network's output a[N] for ``x``.
+
+        Value engine: ``x`` is one example (d numbers or Values), the result a Value or a
+        list of k Values; a batch (n rows) gives a list of n such results. Tensor engine:
+        ``x`` of shape (n, d) (array or Tensor) gives a Tensor of shape (n, k).
+        """
+        if self.engine == "tensor":
+            return self._net(x)
+        batch = isinstance(x, (list, tuple, np.ndarray)) and len(x) > 0
+        if batch and isinstance(x[0], (list, tuple, np.ndarray)):
+            return [self(row) for row in x]
+        for layer in self.layers:
+            x = layer(x)
+        return self.output(x)
+
+    def __repr__(self) -> str:
+        if self.engine == "value":
+            return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+        act, out = self._activations
+        return (
+            f"MLP({self.nin}, {self.nouts}, activation={act!r}, output_activation={out!r}, "
+            f"engine='tensor')"
+        )
+
+
+def _output(name: str | None) -> str:
+    """The output activation's canonical name (None and "linear" mean identity)."""
+    if name is None or (isinstance(name, str) and name.lower() in ("identity", "linear")):
+        return "identity"
+    if isinstance(name, str) and name.lower() in ("sigmoid", "softmax", "tanh", "relu"):
+        return name.lower()
+    raise ValueError(
+        f"output_activation must be None, 'identity', 'sigmoid' or 'softmax', got {name!r}"
+    )

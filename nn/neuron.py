@@ -1,0 +1,111 @@
+"""The value engine's building blocks, micrograd-compatible: `Neuron` and `Layer`.
+
+A neuron computes z = Σ_j w_j a_j + b and a = g(z) with one `Value` per weight, so every
+multiplication and addition is a node of the graph a student can draw. The sum runs in
+micrograd's order (b + w₁a₁ + w₂a₂ + ...), so with the same weights the numbers agree
+with micrograd's to the last bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from autograd import Value
+
+from .init import Init, Rng, initialize
+from .module import Entry, Module
+
+_NAMES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
+
+
+def _check_activation(activation: str) -> str:
+    if activation not in _NAMES:
+        raise ValueError(
+            f"a Neuron's activation must be one of {sorted(_NAMES)} (use nonlin=False for a "
+            f"linear neuron), got {activation!r}"
+        )
+    return activation
+
+
+class Neuron(Module):
+    """One unit: a = g(w·a_prev + b), or z itself when ``nonlin=False`` (micrograd's API).
+
+    Args:
+        nin: number of inputs; ``w`` is a list of ``nin`` Values, ``b`` a Value (0 at start).
+        nonlin: apply the activation (micrograd's flag; False gives a linear neuron).
+        activation: ``"relu"`` (micrograd's), ``"tanh"`` or ``"sigmoid"``.
+        init: how to draw ``w`` (see `nn.init`; micrograd's U(−1, 1) by default).
+        rng: an int seed, an `np.random.Generator`, or None (Python's `random`, as micrograd).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nonlin: bool = True,
+        activation: str = "relu",
+        init: Init = "uniform",
+        rng: Rng = None,
+    ) -> None:
+        W, b = initialize(init, 1, nin, rng)
+        self._set(W[0].tolist(), float(b[0]), nonlin, activation)
+
+    @classmethod
+    def _from(cls, w: list[float], b: float, nonlin: bool, activation: str) -> Neuron:
+        neuron = cls.__new__(cls)
+        neuron._set(w, b, nonlin, activation)
+        return neuron
+
+    def _set(self, w: list[float], b: float, nonlin: bool, activation: str) -> None:
+        self.w = [Value(x) for x in w]
+        self.b = Value(b)
+        self.nonlin = bool(nonlin)
+        self.activation = _check_activation(activation)
+
+    def __call__(self, x: Any) -> Value:
+        """a = g(b + Σ_j w_j x_j) for one example ``x`` (numbers or Values)."""
+        if isinstance(x, Value):
+            x = [x]
+        if len(x) != len(self.w):
+            raise ValueError(f"this Neuron takes {len(self.w)} inputs, got {len(x)}")
+        z = sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
+        return getattr(z, self.activation)() if self.nonlin else z
+
+    def __repr__(self) -> str:
+        kind = _NAMES[self.activation] if self.nonlin else "Linear"
+        return f"{kind}Neuron({len(self.w)})"
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same inputs (micrograd's API).
+
+    Calling it on one example gives a list of ``nout`` Values (one Value when ``nout`` is 1).
+    Its saved state shows the neurons as one layer of the notes: ``W`` of shape (nout, nin)
+    (row i is neuron i's weights) and ``b`` of shape (nout,), the tensor engine's keys.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        nonlin: bool = True,
+        activation: str = "relu",
+        init: Init = "uniform",
+        rng: Rng = None,
+    ) -> None:
+        W, b = initialize(init, nout, nin, rng)
+        self.neurons = [
+            Neuron._from(W[i].tolist(), float(b[i]), nonlin, activation) for i in range(nout)
+        ]
+
+    def __call__(self, x: Sequence[Any] | Value) -> Value | list[Value]:
+        out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def _state_entries(self) -> list[tuple[str, Entry]]:
+        nin = len(self.neurons[0].w)
+        W = Entry([w for n in self.neurons for w in n.w], (len(self.neurons), nin))
+        return [("W", W), ("b", Entry([n.b for n in self.neurons], (len(self.neurons),)))]
+
+    def __repr__(self) -> str:
+        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"

@@ -1,0 +1,31 @@
+"""Optimizers (PyTorch's update rules), the notes' gradient update schedules, and α schedules.
+
+Every optimizer works on `Value` and `Tensor` parameters alike:
+``opt = nn.optim.Adam(model.parameters(), lr=1e-3)``, then per batch
+``opt.zero_grad(); loss.backward(); opt.step()``.
+"""
+
+from __future__ import annotations
+
+from .lr_scheduler import ExponentialLR, LambdaLR, LinearLR, LRScheduler, StepLR
+from .optimizers import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
+from .rules import RULES, GradientUpdate, adagrad, constant, normalized
+
+__all__ = [
+    "RULES",
+    "SGD",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "ExponentialLR",
+    "GradientUpdate",
+    "LRScheduler",
+    "LambdaLR",
+    "LinearLR",
+    "Optimizer",
+    "RMSprop",
+    "StepLR",
+    "adagrad",
+    "constant",
+    "normalized",
+]

@@ -1,0 +1,91 @@
+"""The notes' "gradient update schedule": a rule that transforms the gradient every step.
+
+Course-club notes (001): at each mini-batch the gradient g (all parameters together) is
+rescaled or transformed by a user-chosen rule before θ ← θ − step. The plain rule is
+α·g, the normalised one α·g/‖g‖, AdaGrad adapts α per coordinate; any function
+``rule(grads, lr, state) -> steps`` can be passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd import Value, no_grad
+from autograd.node import Node
+
+from .optimizers import Optimizer
+
+Rule = Callable[[list[Any], float, dict[str, Any]], list[Any]]
+
+
+def constant(grads: list[Any], lr: float, state: dict[str, Any]) -> list[Any]:
+    """step = α·g (plain gradient descent)."""
+    return [lr * g for g in grads]
+
+
+def normalized(grads: list[Any], lr: float, state: dict[str, Any]) -> list[Any]:
+    """step = α·g/‖g‖, ‖g‖ the Euclidean norm of the whole gradient (every parameter).
+
+    Only the direction of g is used, so each step has length α; a zero gradient gives no step.
+    """
+    norm = float(np.sqrt(sum(float(np.sum(np.square(g))) for g in grads)))
+    if norm == 0.0:
+        return [0.0 * g for g in grads]
+    return [(lr / norm) * g for g in grads]
+
+
+def adagrad(grads: list[Any], lr: float, state: dict[str, Any], eps: float = 1e-10) -> list[Any]:
+    """AdaGrad: G ← G + g² per coordinate, step = α·g/(√G + ε)."""
+    G = state.get("G") or [0.0 * g for g in grads]
+    G = [Gi + g * g for Gi, g in zip(G, grads, strict=True)]
+    state["G"] = G
+    return [lr * g / (np.sqrt(Gi) + eps) for g, Gi in zip(grads, G, strict=True)]
+
+
+RULES: dict[str, Rule] = {"constant": constant, "normalized": normalized, "adagrad": adagrad}
+
+
+class GradientUpdate(Optimizer):
+    """θ ← θ − rule(g): gradient descent with a gradient update schedule (notes 001).
+
+    Args:
+        params: the parameters (Values or Tensors).
+        rule: ``"constant"`` (α·g), ``"normalized"`` (α·g/‖g‖), ``"adagrad"``, or a function
+            ``rule(grads, lr, state) -> steps`` taking the list of gradients (floats or
+            arrays, one per parameter), the current α and a dict it may keep state in, and
+            returning one step per parameter.
+        lr: α (learning-rate schedules change it between steps).
+    """
+
+    def __init__(self, params: Iterable[Any], rule: str | Rule = "normalized", lr: float = 0.1):
+        super().__init__(params, lr)
+        if isinstance(rule, str) and rule in RULES:
+            rule = RULES[rule]
+        if not callable(rule):
+            raise ValueError(f"rule must be one of {sorted(RULES)} or a function, got {rule!r}")
+        self.rule = rule
+        self.rule_state: dict[str, Any] = {}
+
+    def step(self) -> None:
+        """Apply the rule to the whole gradient, then θ ← θ − step for every parameter."""
+        grads = []
+        for p in self.params:
+            g = p.grad
+            if isinstance(g, Node):
+                g = g.data
+            grads.append(np.zeros_like(p.data) if g is None else g)
+        steps = self.rule(grads, self.lr, self.rule_state)
+        if len(steps) != len(self.params):
+            raise ValueError(
+                f"the rule returned {len(steps)} steps for {len(self.params)} parameters"
+            )
+        with no_grad():
+            for p, s in zip(self.params, steps, strict=True):
+                new = p.data - s
+                p.data = float(new) if isinstance(p, Value) else np.asarray(new, p.data.dtype)
+
+    def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
+        raise NotImplementedError("GradientUpdate transforms the whole gradient in step()")

@@ -1,0 +1,211 @@
+"""Training loops: `fit` (mini-batch SGD with any optimizer), `predict`, `accuracy`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, Value, no_grad
+from autograd.node import Node
+
+from . import functional as F
+from . import losses as L
+from .data import batches
+from .init import Rng, generator
+
+
+class History(dict):
+    """One list per quantity, one number per epoch: ``history["loss"]`` or ``history.loss``."""
+
+    def __getattr__(self, name: str) -> list[float]:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(f"no {name!r} in this history; it has {list(self)}") from None
+
+
+def engine_of(model: Any) -> str:
+    """``"value"`` or ``"tensor"``: the model's ``engine``, else its parameters' type."""
+    engine = getattr(model, "engine", None)
+    if engine in ("value", "tensor"):
+        return engine
+    params = model.parameters() if hasattr(model, "parameters") else []
+    return "value" if params and isinstance(params[0], Value) else "tensor"
+
+
+def forward(model: Any, X: Any) -> Any:
+    """The model's outputs for a batch X (n, d): a Tensor, or a list of n Value results."""
+    X = np.asarray(X.data if isinstance(X, Tensor) else X, dtype=float)
+    if engine_of(model) == "value":
+        return [model(row) for row in X.tolist()]
+    return model(Tensor(X))
+
+
+def predict(model: Any, X: Any) -> np.ndarray:
+    """The model's outputs for X as a numpy array, without recording a graph."""
+    with no_grad():
+        return F.to_numpy(forward(model, X))
+
+
+def accuracy(pred: Any, y: Any, threshold: float = 0.0) -> float:
+    """The fraction of examples classified right.
+
+    ``pred`` may be labels, class scores of shape (n, k) (logits or probabilities: argmax),
+    or one score per example (n,) or (n, 1), read as class 1 (or +1) above ``threshold``
+    (0 for logits and micrograd's ±1 scores; pass 0.5 for probabilities). ``y`` holds
+    labels (0..k−1 or ±1) or one-hot rows.
+    """
+    p, t = F.to_numpy(pred), np.asarray(F.to_numpy(y))
+    if t.ndim == 2 and t.shape == p.shape and t.shape[1] > 1:
+        t = t.argmax(axis=-1)
+    if p.ndim == t.ndim + 1 and p.shape[-1] > 1:
+        guess = p.argmax(axis=-1)
+    else:
+        if p.ndim == t.ndim + 1 and p.shape[-1] == 1:
+            p = p[..., 0]
+        if p.dtype.kind in "iub":
+            guess = p
+        elif np.any(t < 0):
+            guess = np.where(p > threshold, 1, -1)
+        else:
+            guess = (p > threshold).astype(np.int64)
+    if guess.shape != t.shape:
+        raise ValueError(f"accuracy: predictions of shape {p.shape} do not match labels {t.shape}")
+    return float(np.mean(guess == t)) if t.size else 0.0
+
+
+Metric = Callable[[Any, Any], float]
+
+
+def _metrics(metrics: Any) -> dict[str, Metric]:
+    if isinstance(metrics, Mapping):
+        items = list(metrics.items())
+    elif isinstance(metrics, (str, Sequence)):
+        seq = [metrics] if isinstance(metrics, str) else list(metrics)
+        items = [(m if isinstance(m, str) else getattr(m, "__name__", "metric"), m) for m in seq]
+    else:
+        raise TypeError(f"metrics must be a list of names or functions, or a dict, got {metrics!r}")
+    out = {}
+    for name, m in items:
+        if m == "accuracy":
+            m = accuracy
+        if not callable(m):
+            raise ValueError(f"unknown metric {m!r}: use 'accuracy' or a function (outputs, y)")
+        out[name] = m
+    return out
+
+
+def _loss(loss: Any) -> Callable[[Any, Any], Any]:
+    if isinstance(loss, str):
+        fn = getattr(L, loss, None)
+        if fn is None or loss.startswith("_") or loss in ("l2_penalty", "softplus"):
+            raise ValueError(f"unknown loss {loss!r}: use a name from nn.losses or a function")
+        return fn
+    if not callable(loss):
+        raise TypeError(f"loss must be a function (outputs, y) -> J or a name, got {loss!r}")
+    return loss
+
+
+def _progress(epochs: int, progress: bool | None) -> Any:
+    """tqdm over the epochs when asked, or (None) when stderr is a terminal; else a range."""
+    if progress is False or (progress is None and not sys.stderr.isatty()):
+        return range(epochs)
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return range(epochs)
+    # delay: short runs finish before a bar is drawn; only long runs show one.
+    return tqdm(range(epochs), desc="fit", unit="epoch", delay=0.0 if progress else 1.0)
+
+
+def _number(J: Any) -> float:
+    if not isinstance(J, Node):
+        raise TypeError(f"the loss must return a Value or a Tensor, got {type(J).__name__}")
+    return float(J.data)
+
+
+def fit(
+    model: Any,
+    X: Any,
+    y: Any,
+    loss: Callable[[Any, Any], Any] | str,
+    optimizer: Any,
+    epochs: int = 1,
+    batch_size: int | None = None,
+    rng: Rng = None,
+    shuffle: bool = True,
+    metrics: Any = (),
+    validation_data: tuple[Any, Any] | None = None,
+    scheduler: Any = None,
+    progress: bool | None = None,
+) -> History:
+    """Train ``model`` by mini-batch gradient descent (Algorithm 2 of the CS229 notes).
+
+    Each epoch visits every example once in random batches of ``batch_size`` (all of them
+    by default); per batch: J = loss(model(X_b), y_b), ``zero_grad``, ``J.backward()``,
+    ``optimizer.step()``. Works on both engines.
+
+    Args:
+        loss: ``loss(outputs, y_b) -> J`` (e.g. ``nn.losses.cross_entropy``, or a lambda
+            adding ``nn.losses.l2_penalty(model, lam)``), or the name of an `nn.losses` loss.
+        metrics: names (``"accuracy"``) or functions ``f(outputs, y_b) -> float``, or a dict.
+        validation_data: ``(X_val, y_val)``, evaluated after each epoch as ``val_<name>``.
+        scheduler: a learning-rate schedule, stepped once per epoch.
+        progress: True/False to force the tqdm bar on or off; None shows it on runs longer
+            than a second when stderr is a terminal and tqdm is installed.
+
+    Returns:
+        A `History`: ``history["loss"]`` (or ``history.loss``) holds the mean training loss
+        of each epoch, and one list per metric (batch values weighted by batch size).
+    """
+    X = np.asarray(X.data if isinstance(X, Tensor) else X, dtype=float)
+    y = np.asarray(y.data if isinstance(y, Tensor) else y)
+    if X.ndim != 2 or len(X) != len(y):
+        raise ValueError(f"fit: X must be (n, d) and y have n rows, got {X.shape} and {y.shape}")
+    if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 0:
+        raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
+    batch_size = len(X) if batch_size is None else batch_size
+    loss_fn, named = _loss(loss), _metrics(metrics)
+    if not hasattr(optimizer, "step") or not hasattr(optimizer, "zero_grad"):
+        raise TypeError(f"optimizer must have step() and zero_grad(), got {optimizer!r}")
+    if validation_data is not None:
+        Xv, yv = (np.asarray(a.data if isinstance(a, Tensor) else a) for a in validation_data)
+    g = generator(rng)
+    batches(X, y, batch_size)  # checks the batch size before training starts
+    history = History(loss=[], **{name: [] for name in named})
+    if validation_data is not None:
+        history.update({f"val_{k}": [] for k in ["loss", *named]})
+    bar = _progress(int(epochs), progress)
+    for _ in bar:
+        model.train()
+        sums = dict.fromkeys(["loss", *named], 0.0)
+        for Xb, yb in batches(X, y, batch_size, rng=g, shuffle=shuffle):
+            out = forward(model, Xb)
+            J = loss_fn(out, yb)
+            value = _number(J)
+            optimizer.zero_grad()
+            J.backward()
+            optimizer.step()
+            sums["loss"] += value * len(Xb)
+            for name, m in named.items():
+                sums[name] += float(m(out, yb)) * len(Xb)
+        if scheduler is not None:
+            scheduler.step()
+        for name, total in sums.items():
+            history[name].append(total / len(X))
+        if validation_data is not None:
+            model.eval()
+            with no_grad():
+                out = forward(model, Xv)
+                history["val_loss"].append(_number(loss_fn(out, yv)))
+                for name, m in named.items():
+                    history[f"val_{name}"].append(float(m(out, yv)))
+            model.train()
+        if hasattr(bar, "set_postfix"):
+            bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in history.items()})
+    if hasattr(bar, "close"):
+        bar.close()
+    return history
