@@ -115,6 +115,8 @@ def backward(
         else:
             leaves.append((node, node.grad))
     try:
+        if root._float_grads and not create_graph and on_step is None:
+            return _run_float_rules(root, order, seed)
         return _run_rules(root, order, seed, create_graph, on_step)
     except BaseException:
         # A pass that fails (anomaly, changed data, Ctrl-C) leaves no half-summed gradients.
@@ -147,6 +149,34 @@ def _run_rules(
                     if on_step is not None:
                         on_step(node, i, g, gi)
                     x._accumulate(gi)
+    return ran
+
+
+def _run_float_rules(root: Node, order: list[Node], seed: float) -> list[Node]:
+    """`_run_rules` for nodes whose data and gradients are Python floats (`Value`).
+
+    Written for speed, it is the same sweep with the node hooks inlined: each rule is
+    called directly and its float added to the input's ``grad``; only a rule that raises
+    on float arithmetic (x/0) goes through `Node._vjp`, which answers as IEEE does.
+    """
+    ran: list[Node] = []
+    emit = ran.append
+    with set_grad_enabled(False), np.errstate(all="ignore"):
+        root._accumulate(seed)
+        for node in reversed(order):
+            fn = node.grad_fn
+            if fn is None:
+                continue
+            emit(node)
+            g, out, raw, rules = node.grad, node.data, node._inputs, fn.grads
+            inputs = [x.data if isinstance(x, Node) else x for x in raw]
+            for i, x in enumerate(raw):
+                if isinstance(x, Node):
+                    try:
+                        gi = rules[i](g, out, *inputs)
+                    except ArithmeticError:
+                        gi = node._vjp(i, g, out, tuple(inputs))
+                    x.grad += gi
     return ran
 
 

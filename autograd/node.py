@@ -19,6 +19,10 @@ class Node:
 
     __slots__ = ()
 
+    #: True for node types whose data and gradients are Python floats: the engine then
+    #: runs their rules in a loop written for speed (`engine._run_float_rules`).
+    _float_grads = False
+
     # Arithmetic, with numbers on either side (constants are kept inside the node). ---
     def __add__(self, other: Any) -> Any:
         return self._binary(R.ADD, self, other)

@@ -76,6 +76,7 @@ class Value(Node):
 
     #: A Value always takes part in differentiation (micrograd's behaviour).
     requires_grad = True
+    _float_grads = True
 
     def __init__(
         self, data: Any, _inputs: tuple = (), grad_fn: Op | None = None, label: str = ""
