@@ -25,20 +25,19 @@ Result = dict[str, Any]
 # The command line. -----------------------------------------------------------------------
 
 
-def parser(name: str, doc: str | None) -> argparse.ArgumentParser:
+def parser(name: str, doc: str | None, prog: str | None = None) -> argparse.ArgumentParser:
     """The options every demo takes: ``--out``, ``--fast`` and ``--seed``.
 
     Args:
         name: the demo's name; its files go to ``demo-output/<name>`` by default.
         doc: the demo module's docstring; its first line becomes the description.
+        prog: the command shown in ``--help`` (``python -m demos.<name>`` by default).
     """
     first = (doc or name).strip().splitlines()[0]
-    p = argparse.ArgumentParser(prog=f"python -m demos.{name}", description=first)
+    out = DEFAULT_OUT / name if prog is None else DEFAULT_OUT
+    p = argparse.ArgumentParser(prog=prog or f"python -m demos.{name}", description=first)
     p.add_argument(
-        "--out",
-        type=Path,
-        default=DEFAULT_OUT / name,
-        help=f"folder for the pictures (default: {DEFAULT_OUT / name})",
+        "--out", type=Path, default=out, help=f"folder for the pictures (default: {out})"
     )
     p.add_argument(
         "--fast", action="store_true", help="a smaller run that finishes in a few seconds"
