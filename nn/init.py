@@ -39,7 +39,9 @@ def generator(rng: Rng) -> np.random.Generator:
         return np.random.default_rng(random.getrandbits(128))
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0:
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"rng: a seed must be >= 0, got {rng}")
         return np.random.default_rng(int(rng))
     raise TypeError(
         f"rng must be a non-negative int seed, an np.random.Generator or None, got {rng!r}"
