@@ -115,7 +115,7 @@ class MLP(Module):
             raise AttributeError("net: only tensor-engine MLPs are a Sequential")
         return self._net
 
-    def __call__(self, x: Any) -> Any:
+    def forward(self, x: Any) -> Any:
         """The network's output a[N] for ``x``.
 
         Value engine: ``x`` is one example (d numbers or Values), the result a Value or a

@@ -62,7 +62,7 @@ class Neuron(Module):
         self.nonlin = bool(nonlin)
         self.activation = _check_activation(activation)
 
-    def __call__(self, x: Any) -> Value:
+    def forward(self, x: Any) -> Value:
         """a = g(b + Σ_j w_j x_j) for one example ``x`` (numbers or Values)."""
         if isinstance(x, Value):
             x = [x]
@@ -98,7 +98,7 @@ class Layer(Module):
             Neuron._from(W[i].tolist(), float(b[i]), nonlin, activation) for i in range(nout)
         ]
 
-    def __call__(self, x: Sequence[Any] | Value) -> Value | list[Value]:
+    def forward(self, x: Sequence[Any] | Value) -> Value | list[Value]:
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
