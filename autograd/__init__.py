@@ -15,6 +15,7 @@ from .functions import concatenate, stack, where
 from .ops import Op
 from .tensor import Tensor
 from .value import Value
+from .viz import backward_frames, draw_dot, explain, save_backward_html
 
 __all__ = [
     "AnomalyError",
@@ -22,8 +23,11 @@ __all__ = [
     "Op",
     "Tensor",
     "Value",
+    "backward_frames",
     "concatenate",
     "detect_anomaly",
+    "draw_dot",
+    "explain",
     "grad",
     "gradcheck",
     "gradgradcheck",
@@ -31,6 +35,7 @@ __all__ = [
     "hvp",
     "is_grad_enabled",
     "no_grad",
+    "save_backward_html",
     "set_grad_enabled",
     "stack",
     "value_and_grad",

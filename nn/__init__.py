@@ -8,6 +8,7 @@ operations (z = W a + b, a = g(z)); nothing here writes a derivative.
 from __future__ import annotations
 
 from . import data, functional, init, losses, optim
+from .draw import draw_mlp
 from .io import load, save
 from .layers import Identity, Linear, ReLU, Sigmoid, Softmax, Tanh
 from .mlp import MLP
@@ -31,6 +32,7 @@ __all__ = [
     "Tanh",
     "accuracy",
     "data",
+    "draw_mlp",
     "fit",
     "functional",
     "init",

@@ -1,0 +1,168 @@
+"""`GraphView`: DOT text with ways to show it (SVG, a file, Jupyter), and `draw_dot`."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..node import Node
+from . import big
+from .dot import build
+from .graph import cluster_tree, groups, named_params, roles, walk
+from .render import BACKENDS, GraphvizError, render, resolve_backend
+
+#: File extensions `GraphView.save` knows, and the Graphviz format of each.
+FORMATS = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".pdf": "pdf"}
+
+
+class GraphView:
+    """A picture of a graph: ``.source`` (DOT), ``.svg()``, ``.save(path)``, Jupyter display.
+
+    Args:
+        body: the DOT statements, one per line (as ``graphviz.Digraph(body=...)`` takes them).
+        backend: the renderer (``"system"``, ``"wasm"``, ``"auto"``; None: the environment
+            variable ``AUTOGRAD_GRAPHVIZ_BACKEND``, else auto).
+        caption: a line of text about the picture (a step-through frame's step).
+        nodes: how many graph nodes the picture stands for.
+    """
+
+    def __init__(
+        self, body: list[str], backend: str | None = None, caption: str = "", nodes: int = 0
+    ) -> None:
+        self.body = list(body)
+        self.backend = backend
+        self.caption = caption
+        self.nodes = nodes
+        if backend is not None and backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
+        self._svg: dict[str, str] = {}
+
+    @property
+    def source(self) -> str:
+        """The DOT text; the same graph gives the same text, byte for byte."""
+        return "digraph {\n" + "".join(line + "\n" for line in self.body) + "}\n"
+
+    def svg(self) -> str:
+        """The picture as SVG text (rendered once, then cached)."""
+        which = resolve_backend(self.backend)
+        if which not in self._svg:
+            self._svg[which] = render(self.source, "svg", which).decode("utf-8")
+        return self._svg[which]
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the picture; the format comes from the extension (.svg .dot .gv .png .pdf).
+
+        ``.png`` and ``.pdf`` need the system Graphviz (the in-process one makes SVG only).
+        The file is written only once the picture is made, so a failed call leaves it as
+        it was.
+        """
+        path = Path(path)
+        fmt = FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise ValueError(
+                f"save: cannot tell the format of {str(path)!r} from its extension; use one "
+                f"of {', '.join(FORMATS)}"
+            )
+        if fmt == "dot":
+            data = self.source.encode("utf-8")
+        elif fmt == "svg":
+            data = self.svg().encode("utf-8")
+        else:
+            data = render(self.source, fmt, self.backend)
+        _write_atomic(path, data)
+        return path
+
+    def to_graphviz(self) -> Any:
+        """The same graph as a ``graphviz.Digraph`` (its ``.source`` equals ours)."""
+        import graphviz
+
+        return graphviz.Digraph(body=[line + "\n" for line in self.body])
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """Jupyter's display: the SVG, with a text fallback; never raises."""
+        bundle = {"text/plain": repr(self)}
+        try:
+            bundle["image/svg+xml"] = self.svg()
+        except Exception as e:  # a notebook cell must still show something
+            bundle["text/plain"] += f"\n(no picture: {e})"
+        return bundle
+
+    def __repr__(self) -> str:
+        caption = f", {self.caption!r}" if self.caption else ""
+        return f"<GraphView of {self.nodes} nodes{caption}: .svg(), .save(path), .source>"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def draw_dot(
+    root: Node,
+    rankdir: str = "LR",
+    *,
+    model: Any = None,
+    params: Any = None,
+    max_nodes: int | None = big.DEFAULT_MAX_NODES,
+    overflow: str = "collapse",
+    digits: int = 4,
+    backend: str | None = None,
+) -> GraphView:
+    """Draw the graph that computed ``root``: one record per node, one small node per op.
+
+    A `Value` shows its label, data and grad (micrograd's look); a `Tensor` its shape,
+    dtype and a preview of small arrays (the norm ‖·‖ of larger ones). Colours: inputs and
+    constants blue, parameters green, the output (the loss J) amber.
+
+    Args:
+        root: the output node, usually the loss J.
+        rankdir: ``"LR"`` (inputs left, J right) or ``"TB"``.
+        model: an ``nn`` module (anything with ``named_parameters()``): its parameters are
+            coloured as such and each module's nodes are drawn in a box (a cluster per
+            neuron or layer).
+        params: instead of ``model``, a dict name -> parameter node (or a list of nodes).
+        max_nodes: the most graph nodes drawn (default 300); None draws every node.
+        overflow: beyond ``max_nodes``, ``"collapse"`` (one box per module when ``model``
+            is given, else the ``max_nodes`` nodes nearest ``root`` and one box for the
+            rest) or ``"error"`` (a ValueError saying how to get a picture).
+        digits: digits after the point in numbers.
+        backend: the renderer for ``.svg()`` and ``.save()`` (see `GraphView`).
+    """
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    if model is not None and params is not None:
+        raise TypeError("draw_dot takes model= or params=, not both")
+    nodes = walk(root)
+    names = named_params(model, params)
+    group = groups(nodes, names)
+    layout, tree = big.plan(nodes, group, cluster_tree(group), max_nodes, overflow)
+    # Parameters without a label show their name inside their module ("w.0", "W").
+    short = None
+    if names:
+        short = [_short_name(names.get(id(n), ""), g) for n, g in zip(nodes, group, strict=True)]
+    body = build(
+        nodes,
+        roles(nodes, names),
+        group,
+        tree,
+        rankdir=rankdir,
+        digits=digits,
+        layout=layout,
+        names=short,
+    )
+    return GraphView(body, backend, nodes=len(nodes))
+
+
+def _short_name(name: str, group: str | None) -> str:
+    return name[len(group) + 1 :] if group and name.startswith(group + ".") else name
+
+
+__all__ = ["GraphView", "GraphvizError", "draw_dot"]
