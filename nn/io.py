@@ -74,6 +74,7 @@ def load(model: Any, path: PathLike, strict: bool = True) -> Any:
     """Load a file written by `save` into ``model``; returns `Module.load_state_dict`'s result.
 
     The whole file is read and checked (keys and shapes) before any parameter changes, so a
-    corrupt, pickled or mismatched file raises a ValueError and leaves the model untouched.
+    corrupt or pickled file, or (with ``strict=True``) one whose keys or shapes differ from
+    the model's, raises a ValueError and leaves the model untouched.
     """
     return model.load_state_dict(read_state(path), strict=strict)

@@ -49,10 +49,11 @@ class Entry:
 
 
 class LoadResult(NamedTuple):
-    """What `Module.load_state_dict` did not match (as PyTorch's)."""
+    """What `Module.load_state_dict` left out (PyTorch's two lists, and shape mismatches)."""
 
     missing_keys: list[str]
     unexpected_keys: list[str]
+    mismatched_keys: list[str]
 
 
 class Module:
@@ -151,10 +152,11 @@ class Module:
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> LoadResult:
         """Copy arrays from ``state`` into the parameters, after checking all of them.
 
-        Every key and shape is checked before anything changes: on error nothing is loaded
-        and one ValueError lists the missing keys, the unexpected keys and the size
-        mismatches. With ``strict=False`` missing and unexpected keys are allowed (and
-        returned); mismatched shapes are still an error.
+        Every key and shape is checked before anything changes. With ``strict=True`` any
+        difference raises one ValueError listing the missing keys, the unexpected keys and
+        the size mismatches, and nothing is loaded. With ``strict=False`` the entries whose
+        name and shape match are loaded and the rest are returned: missing, unexpected and
+        mismatched keys. Non-numeric arrays are always an error.
         """
         if not isinstance(state, Mapping):
             raise TypeError(
@@ -163,16 +165,17 @@ class Module:
         entries = dict(self._state_entries())
         missing = [k for k in entries if k not in state]
         unexpected = [k for k in state if k not in entries]
-        problems, ready = [], {}
+        bad, mismatched, sizes, ready = [], [], [], {}
         for key, entry in entries.items():
             if key not in state:
                 continue
             value = state[key]
             arr = np.asarray(value.data if isinstance(value, Tensor) else value)
             if arr.dtype.kind not in "biuf":
-                problems.append(f"{key}: expected numbers, got dtype {arr.dtype}")
+                bad.append(f"{key}: expected numbers, got dtype {arr.dtype}")
             elif arr.shape != entry.shape:
-                problems.append(f"{key}: expected shape {entry.shape}, got {arr.shape}")
+                mismatched.append(key)
+                sizes.append(f"{key}: expected shape {entry.shape}, got {arr.shape}")
             else:
                 ready[key] = arr
         errors = []
@@ -180,8 +183,10 @@ class Module:
             errors.append("missing keys: " + ", ".join(missing))
         if strict and unexpected:
             errors.append("unexpected keys: " + ", ".join(unexpected))
-        if problems:
-            errors.append("size mismatches: " + "; ".join(problems))
+        if strict and sizes:
+            errors.append("size mismatches: " + "; ".join(sizes))
+        if bad:
+            errors.append("not numbers: " + "; ".join(bad))
         if errors:
             raise ValueError(
                 f"cannot load state into {type(self).__name__} (nothing was changed): "
@@ -189,7 +194,7 @@ class Module:
             )
         for key, arr in ready.items():
             entries[key].set(arr)
-        return LoadResult(missing, unexpected)
+        return LoadResult(missing, unexpected, mismatched)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

@@ -121,6 +121,12 @@ def _progress(epochs: int, progress: bool | None) -> Any:
     return tqdm(range(epochs), desc="fit", unit="epoch", delay=0.0 if progress else 1.0)
 
 
+def _set_training(model: Any, mode: bool) -> None:
+    train = getattr(model, "train", None)  # a plain function as the model has no modes
+    if callable(train):
+        train(mode)
+
+
 def _number(J: Any) -> float:
     if not isinstance(J, Node):
         raise TypeError(f"the loss must return a Value or a Tensor, got {type(J).__name__}")
@@ -180,7 +186,7 @@ def fit(
         history.update({f"val_{k}": [] for k in ["loss", *named]})
     bar = _progress(int(epochs), progress)
     for _ in bar:
-        model.train()
+        _set_training(model, True)
         sums = dict.fromkeys(["loss", *named], 0.0)
         for Xb, yb in batches(X, y, batch_size, rng=g, shuffle=shuffle):
             out = forward(model, Xb)
@@ -197,13 +203,13 @@ def fit(
         for name, total in sums.items():
             history[name].append(total / len(X))
         if validation_data is not None:
-            model.eval()
+            _set_training(model, False)
             with no_grad():
                 out = forward(model, Xv)
                 history["val_loss"].append(_number(loss_fn(out, yv)))
                 for name, m in named.items():
                     history[f"val_{name}"].append(float(m(out, yv)))
-            model.train()
+            _set_training(model, True)
         if hasattr(bar, "set_postfix"):
             bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in history.items()})
     if hasattr(bar, "close"):

@@ -175,3 +175,12 @@ def test_accuracy_reads_labels_scores_and_class_scores():
     assert nn.accuracy([[Value(1.0), Value(3.0)]], np.array([1])) == 1.0
     with pytest.raises(ValueError, match="do not match"):
         nn.accuracy(np.zeros(3), np.zeros(4))
+
+
+def test_fit_takes_a_plain_function_as_the_model():
+    W = Tensor(np.zeros((1, 2)), requires_grad=True)
+    X = np.array([[1.0, 0.0], [0.0, 1.0]])
+    opt = nn.optim.SGD([W], lr=0.5)
+    history = nn.fit(lambda A: A @ W.T, X, np.array([1.0, -1.0]), nn.losses.mse, opt, epochs=30)
+    np.testing.assert_allclose(W.data, [[1.0, -1.0]], atol=1e-6)
+    assert history.loss[-1] < 1e-10
