@@ -196,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> Result:
     args = parse_args("housing", __doc__, argv)
     out = out_dir(args.out)
     title("House prices: from one neuron to a two-layer network")
-    neuron = single_neuron(15 if args.fast else 40, args.seed)
+    neuron = single_neuron(40 if args.fast else 80, args.seed)
     nets = networks(400 if args.fast else 1000, args.seed)
     files: list = []
     save_figure(plot(neuron, nets), out / "housing.png", files)

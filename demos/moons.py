@@ -119,7 +119,12 @@ def run(out: Any, fast: bool, seed: int, engines: Sequence[str] = ("value", "ten
         equation("speed: tensor engine over value engine", f"{ratio:.0f}× faster")
         results["max_weight_diff"], results["speed_ratio"] = gap, ratio
     files: list = []
-    model = models[engines[0]]
+    # The boundary needs the score at 40,000 grid points: the tensor engine's job. A model
+    # trained on the value engine loads into a tensor MLP and gives the same scores.
+    model = models.get("tensor")
+    if model is None:
+        model = nn.MLP(2, [16, 16, 1], engine="tensor")
+        model.load_state_dict(models["value"].state_dict())
     curves = {f"{e} engine": results[e]["losses"] for e in engines}
     save_figure(plot(model, X, y, curves), out / "moons.png", files)
     nn.draw_mlp(model).save(out / "mlp.svg")
