@@ -16,7 +16,7 @@ import numpy as np
 from autograd import Tensor, Value
 from autograd.node import Node
 
-_METHODS = {}
+_METHODS: dict[str, Any] = {}  # one numpy ufunc per method name
 
 
 def is_value_batch(x: Any) -> bool:
