@@ -221,7 +221,7 @@ def _node_stmts(
     grad = None
     style: dict[str, Any] = {}
     if overlay is not None:
-        grad = overlay.grads.get(k, "?")
+        grad = overlay.grads.get(k, "?" if getattr(node, "requires_grad", True) else "none")
         if k == overlay.active:
             style = {"color": ACTIVE, "penwidth": 3}
         elif k in overlay.shared:

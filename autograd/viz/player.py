@@ -34,6 +34,9 @@ _SCRIPT = """
     slider.value = current;
     caption.textContent = frames[current].getAttribute('data-caption');
     count.textContent = (current + 1) + ' / ' + frames.length;
+    if (window.history && history.replaceState) {
+      history.replaceState(null, '', '#' + (current + 1));
+    }
   }
   document.getElementById('prev').onclick = function () { show(current - 1); };
   document.getElementById('next').onclick = function () { show(current + 1); };
@@ -42,7 +45,7 @@ _SCRIPT = """
     if (e.key === 'ArrowLeft') { show(current - 1); }
     if (e.key === 'ArrowRight') { show(current + 1); }
   });
-  show(0);
+  show((parseInt(location.hash.slice(1), 10) || 1) - 1);  // page.html#4 opens step 4
 })();
 """
 

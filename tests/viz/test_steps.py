@@ -76,6 +76,19 @@ def test_frames_refuse_big_graphs_with_advice():
     assert len(backward_frames(y, max_nodes=21)) == 20
 
 
+def test_tensor_frames_with_a_gradient_for_a_non_scalar_root():
+    X = Tensor(np.ones((3, 2)), label="X")
+    W = Tensor(np.eye(2), requires_grad=True, label="W")
+    Z = (X @ W).tanh()
+    seed = np.full((3, 2), 0.5)
+    frames = backward_frames(Z, gradient=seed)
+    W2 = Tensor(np.eye(2), requires_grad=True)
+    ran = backward((X @ W2).tanh(), seed)
+    assert len(frames) == len(ran) == 2
+    np.testing.assert_array_equal(W.grad, W2.grad)
+    assert "X | (3, 2) float64 | data ‖·‖ 2.449 | grad none" in frames[0].source
+
+
 def test_html_player_is_one_offline_file(tmp_path):
     *_, J = expression()
     path = save_backward_html(J, tmp_path / "backward.html", backend="wasm")
