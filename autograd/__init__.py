@@ -12,6 +12,7 @@ from .check import GradcheckError, gradcheck, gradgradcheck
 from .engine import is_grad_enabled, no_grad, set_grad_enabled
 from .functional import grad, hessian, hvp, value_and_grad
 from .functions import concatenate, stack, where
+from .neuron import neuron
 from .ops import Op
 from .tensor import Tensor
 from .value import Value
@@ -34,6 +35,7 @@ __all__ = [
     "hessian",
     "hvp",
     "is_grad_enabled",
+    "neuron",
     "no_grad",
     "save_backward_html",
     "set_grad_enabled",

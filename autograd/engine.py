@@ -169,13 +169,26 @@ def _run_float_rules(root: Node, order: list[Node], seed: float) -> list[Node]:
                 continue
             emit(node)
             g, out, raw, rules = node.grad, node.data, node._inputs, fn.grads
-            inputs = [x.data if isinstance(x, Node) else x for x in raw]
+            # The arguments of every rule of this node, built once (the commonest shapes
+            # spelled out: no comprehension call): g, out, then the inputs' data.
+            if len(raw) == 2:
+                a, b = raw
+                args = (
+                    g,
+                    out,
+                    a.data if isinstance(a, Node) else a,
+                    b.data if isinstance(b, Node) else b,
+                )
+            elif len(raw) == 1:
+                args = (g, out, raw[0].data)
+            else:
+                args = (g, out, *[x.data if isinstance(x, Node) else x for x in raw])
             for i, x in enumerate(raw):
                 if isinstance(x, Node):
                     try:
-                        gi = rules[i](g, out, *inputs)
+                        gi = rules[i](*args)
                     except ArithmeticError:
-                        gi = node._vjp(i, g, out, tuple(inputs))
+                        gi = node._vjp(i, g, out, args[2:])
                     x.grad += gi
     return ran
 

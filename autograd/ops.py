@@ -74,12 +74,19 @@ class Op:
 
     def __call__(self, *inputs: Any) -> Any:
         """Apply the op: to nodes (records a node), arrays, or floats."""
+        # Floats first, written for speed: the scalar engine's rules call ops on floats.
+        if self.scalar is not None:
+            for x in inputs:
+                if type(x) is not float and type(x) is not int:
+                    break
+            else:
+                return self.scalar(*inputs)
         for x in inputs:
+            if type(x) is np.ndarray:  # no lookup needed: the Tensor rules' common case
+                continue
             node_apply = getattr(type(x), "_apply", None)
             if node_apply is not None:
                 return node_apply(self, *inputs)
-        if self.scalar is not None and all(type(x) in (float, int) for x in inputs):
-            return self.scalar(*inputs)
         return self.array(*inputs)
 
     def __repr__(self) -> str:

@@ -16,7 +16,7 @@ import operator
 
 import numpy as np
 
-from .ops import Op, ieee
+from .ops import Op, Rule, ieee
 
 
 def _scalar_sigmoid(x: float) -> float:
@@ -151,6 +151,49 @@ POW = Op(
     ),
     ("b·a^(b-1)", "out·log a"),
 )
+
+# --- the fused neuron: z = w·x + b as one node (both engines) ------------------------------
+# Inputs in the order b, w₁, x₁, w₂, x₂, ...: z = b + Σₖ wₖ·xₖ (elementwise for arrays), so
+# ∂z/∂b = 1, ∂z/∂wₖ = xₖ (the input just after wₖ) and ∂z/∂xₖ = wₖ (the one just before).
+# A neuron has as many inputs as it likes: the forward grows the rule list to its width.
+
+_NEURON_RULES: list[Rule] = []
+_NEURON_LOCAL: list[str] = []
+
+
+def _neuron_rule(i: int) -> Rule:
+    if i == 0:
+        return lambda g, out, *inputs: g
+    partner = i + 1 if i % 2 else i - 1
+    return lambda g, out, *inputs: g * inputs[partner]
+
+
+def _neuron_width(n_inputs: int) -> None:
+    """Make sure the rule list covers ``n_inputs`` inputs (b and the pairs)."""
+    if n_inputs % 2 == 0:
+        raise ValueError(f"neuron takes b and pairs (w, x): got {n_inputs} inputs")
+    for i in range(len(_NEURON_RULES), n_inputs):
+        _NEURON_RULES.append(_neuron_rule(i))
+        _NEURON_LOCAL.append("1" if i == 0 else f"x{(i + 1) // 2}" if i % 2 else f"w{i // 2}")
+
+
+def _scalar_neuron(b: float, *wx: float) -> float:
+    if len(wx) >= len(_NEURON_RULES):
+        _neuron_width(len(wx) + 1)
+    # sum() adds in C, from b on: b + w₁x₁ + w₂x₂ + ... (micrograd's order).
+    return sum(map(operator.mul, wx[0::2], wx[1::2]), b)
+
+
+def _array_neuron(b: np.ndarray, *wx: np.ndarray) -> np.ndarray:
+    if len(wx) >= len(_NEURON_RULES):
+        _neuron_width(len(wx) + 1)
+    z = b
+    for w, x in zip(wx[0::2], wx[1::2], strict=True):
+        z = z + w * x
+    return np.asarray(z)
+
+
+NEURON = Op("neuron", "z", _scalar_neuron, _array_neuron, _NEURON_RULES, _NEURON_LOCAL)
 
 #: The elementwise methods every node type has: ``x.exp()``, ``x.relu()``, ...
 UNARY = {op.name: op for op in (EXP, LOG, RELU, TANH, SIGMOID, SIN, COS, ABS, SQRT)}

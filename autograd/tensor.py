@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -110,7 +111,7 @@ class Tensor(Node):
         record = False
         for x in inputs:
             if isinstance(x, Tensor):
-                args.append(x.data)
+                args.append(x._data)  # the slot, not the property: this is the hot path
                 record = record or x.requires_grad
             elif isinstance(x, Node):
                 return NotImplemented
@@ -282,12 +283,12 @@ class Tensor(Node):
         )
 
     def _accumulate(self, g: Any) -> None:
-        shape = self.data.shape
-        if g.shape != shape:
-            g = unbroadcast(g, shape)
+        data = self._data  # the slot, not the property: this runs for every edge
+        if g.shape != data.shape:
+            g = unbroadcast(g, data.shape)
         # Leaves get their own copy: a rule may hand the same array to several inputs.
-        if type(g) is not Tensor and (self.grad_fn is None or g.dtype != self.data.dtype):
-            g = np.array(g, dtype=self.data.dtype)
+        if type(g) is not Tensor and (self.grad_fn is None or g.dtype != data.dtype):
+            g = np.array(g, dtype=data.dtype)
         self.grad = g if self.grad is None else self.grad + g
 
 
@@ -312,16 +313,18 @@ def _operand(x: Any) -> Any:
 
 
 def _shape(x: Any) -> tuple[int, ...]:
-    return np.shape(x.data if isinstance(x, Tensor) else x)
+    if isinstance(x, Tensor):
+        return x._data.shape
+    return x.shape if isinstance(x, np.ndarray) else np.shape(x)
 
 
 def _check_broadcast(op: Op, a: Any, b: Any) -> None:
-    try:
-        np.broadcast_shapes(_shape(a), _shape(b))
-    except ValueError:
-        raise ValueError(
-            f"{op.name}: shapes {_shape(a)} and {_shape(b)} cannot be broadcast together"
-        ) from None
+    sa, sb = _shape(a), _shape(b)
+    # numpy's rule spelled out, for speed (np.broadcast_shapes costs more than most ops):
+    # aligned from the right, each pair of sizes is equal or has a 1.
+    for m, n in zip(reversed(sa), reversed(sb), strict=False):
+        if m != n and m != 1 and n != 1:
+            raise ValueError(f"{op.name}: shapes {sa} and {sb} cannot be broadcast together")
 
 
 def _matmul(a: Any, b: Any) -> Tensor:
@@ -335,7 +338,8 @@ def _matmul(a: Any, b: Any) -> Tensor:
     try:
         if k_a != k_b:
             raise ValueError
-        np.broadcast_shapes(sa[:-2], sb[:-2])
+        if len(sa) > 2 or len(sb) > 2:  # batches of matrices: their batch shapes broadcast
+            np.broadcast_shapes(sa[:-2], sb[:-2])
     except ValueError:
         raise ValueError(
             f"matmul: shapes {sa} and {sb} do not match (inner sizes {k_a} and {k_b})"
@@ -359,12 +363,12 @@ def _axis(axis: Any, ndim: int) -> Any:
 
 def _new_shape(old: tuple[int, ...], shape: tuple) -> tuple[int, ...]:
     """``shape`` with its -1 resolved, or a ValueError naming both shapes."""
-    size = int(np.prod(old))
-    known = int(np.prod([n for n in shape if n != -1]))
+    size = math.prod(old)
     new = tuple(int(n) for n in shape)
+    known = math.prod(n for n in new if n != -1)
     if new.count(-1) == 1 and known and size % known == 0:
         new = tuple(size // known if n == -1 else n for n in new)
-    if any(n < 0 for n in new) or int(np.prod(new)) != size:
+    if any(n < 0 for n in new) or math.prod(new) != size:
         raise ValueError(f"cannot reshape a tensor of shape {old} into {shape}")
     return new
 

@@ -157,7 +157,8 @@ SUM = Op(
     "sum",
     "Σ",
     None,
-    lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims),
+    # The ufunc's reduce directly: np.sum's Python wrapper costs more than a small sum.
+    lambda x, axis, keepdims: np.add.reduce(x, axis=axis, keepdims=keepdims),
     (lambda g, out, x, axis, keepdims: expand(g, x.shape, axis, keepdims),),
     ("1",),
 )
@@ -173,7 +174,7 @@ MAX = Op(
     "max",
     "max",
     None,
-    lambda x, axis, keepdims: np.max(x, axis=axis, keepdims=keepdims),
+    lambda x, axis, keepdims: np.maximum.reduce(x, axis=axis, keepdims=keepdims),
     (
         lambda g, out, x, axis, keepdims: (
             expand(g, x.shape, axis, keepdims) * _max_share(x, out, axis, keepdims)
@@ -213,7 +214,7 @@ RESHAPE = Op(
     "reshape",
     "reshape",
     None,
-    np.reshape,
+    lambda x, shape: x.reshape(shape),  # the method: np.reshape's wrapper costs more
     (lambda g, out, x, shape: RESHAPE(g, x.shape),),
     ("1",),
 )
@@ -221,7 +222,7 @@ TRANSPOSE = Op(
     "transpose",
     "ᵀ",
     None,
-    np.transpose,
+    lambda x, axes: x.transpose(axes),  # the method: np.transpose's wrapper costs more
     (lambda g, out, x, axes: TRANSPOSE(g, None if axes is None else tuple(np.argsort(axes))),),
     ("1",),
 )
