@@ -98,12 +98,17 @@ def demo_section(res: dict[str, Any]) -> str:
         fwd = [nodes / t for t in per_round(lib, "forward")]
         bwd = [nodes / t for t in per_round(lib, "backward")]
         mem = res["memory"][lib]
+        # The node targets are about the engine's own nodes; a fused neuron is a bigger node.
+        targeted = lib == "value"
         checks.append(
             [
                 NAMES[lib],
-                f"{spread(fwd, 1e-6)}: {at_least(med(fwd) / 1e6, fwd_target, 'M')}",
-                f"{spread(bwd, 1e-6)}: {at_least(med(bwd) / 1e6, bwd_target, 'M')}",
-                f"{fmt(mem['forward'])}: {at_most(mem['forward'], TARGETS['bytes_per_node'])}",
+                spread(fwd, 1e-6)
+                + (f": {at_least(med(fwd) / 1e6, fwd_target, 'M')}" if targeted else ""),
+                spread(bwd, 1e-6)
+                + (f": {at_least(med(bwd) / 1e6, bwd_target, 'M')}" if targeted else ""),
+                fmt(mem["forward"])
+                + (f": {at_most(mem['forward'], TARGETS['bytes_per_node'])}" if targeted else ""),
                 fmt(mem["backward"]),
                 "yes" if res["freed"][lib]["freed"] else "**no**",
             ]

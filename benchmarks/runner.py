@@ -35,9 +35,13 @@ def clean_env(threads: int) -> dict[str, str]:
     return env
 
 
+#: The clock every worker uses ("cpu" or "wall"), set once by the command line.
+CLOCK = {"name": "wall"}
+
+
 def run_worker(job: str, threads: int, timeout: float = 1800.0, **params: Any) -> dict:
     """Run ``benchmarks.worker`` on ``job`` with ``params`` in a new process; its JSON result."""
-    spec = json.dumps({"job": job, "threads": threads, **params})
+    spec = json.dumps({"job": job, "threads": threads, "clock": CLOCK["name"], **params})
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks.worker", spec],
         cwd=ROOT,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import random
+import statistics
 import tracemalloc
 import weakref
 from typing import Any
@@ -157,7 +158,7 @@ def freed(lib: str) -> dict:
         loss.backward()
         inner = loss
         for _ in range(3):  # a node inside the graph, a few steps below the root
-            inner = next(iter(inner._prev))
+            inner = max(inner._prev, key=lambda v: len(v._prev))
         probes = [weakref.ref(loss), weakref.ref(inner)]
         del loss, inner
         result = {"lib": lib, "freed": all(p() is None for p in probes)}
@@ -186,16 +187,25 @@ def wide(Value: type, n: int) -> tuple[Any, int]:
     return terms[0], nodes
 
 
-def scaling(kind: str, n: int) -> dict:
-    """Theorem 3.1: forward, backward and freeing time of a value graph of about n nodes."""
+def scaling(kind: str, n: int, repeats: int = 1) -> dict:
+    """Theorem 3.1: forward, backward and freeing time of a value graph of about n nodes.
+
+    One small graph is built first so that every size is timed in a warmed-up interpreter;
+    with ``repeats`` > 1 the medians of that many graphs are returned.
+    """
     from autograd import Value
 
     build = {"chain": chain, "wide": wide}[kind]
-    t0 = clock()
-    root, nodes = build(Value, n)
-    t1 = clock()
-    root.backward()
-    t2 = clock()
-    del root
-    t3 = clock()
-    return {"kind": kind, "nodes": nodes, "forward": t1 - t0, "backward": t2 - t1, "free": t3 - t2}
+    build(Value, 1000)[0].backward()
+    times: dict[str, list[float]] = {"forward": [], "backward": [], "free": []}
+    for _ in range(repeats):
+        t0 = clock()
+        root, nodes = build(Value, n)
+        t1 = clock()
+        root.backward()
+        t2 = clock()
+        del root
+        t3 = clock()
+        for phase, dt in zip(times, (t1 - t0, t2 - t1, t3 - t2), strict=True):
+            times[phase].append(dt)
+    return {"kind": kind, "nodes": nodes, **{p: statistics.median(ts) for p, ts in times.items()}}

@@ -36,19 +36,22 @@ def limit_threads(threads: int, lib: str) -> dict[str, Any]:
 
 
 def run(spec: dict[str, Any]) -> dict[str, Any]:
+    from .timing import use_clock
+
+    use_clock(spec.get("clock", "wall"))
     job = spec["job"]
     if job == "mlp":
         return mlp_job(spec)
     from . import scalar
 
     if job == "demo":
-        return scalar.demo(spec["lib"], spec["steps"], spec["points"], spec["hidden"])
-    if job == "memory":
-        return scalar.memory(spec["lib"])
-    if job == "freed":
-        return scalar.freed(spec["lib"])
+        result = scalar.demo(spec["lib"], spec["steps"], spec["points"], spec["hidden"])
+        if spec.get("checks"):  # once per library: memory, and freeing without the collector
+            result["memory"] = scalar.memory(spec["lib"])
+            result["freed"] = scalar.freed(spec["lib"])
+        return result
     if job == "scaling":
-        return scalar.scaling(spec["kind"], spec["n"])
+        return scalar.scaling(spec["kind"], spec["n"], spec.get("repeats", 1))
     raise ValueError(f"unknown benchmark job {job!r}")
 
 
