@@ -90,8 +90,8 @@ def attrs(**kw: Any) -> str:
     return "[" + " ".join(parts) + "]"
 
 
-def grad_text(node: Node, digits: int = 4) -> str:
-    g = node.grad
+def grad_text(g: Any, digits: int = 4) -> str:
+    """A gradient as a record shows it: a number, a small array, or an array's norm."""
     if g is None:
         return "none"
     if isinstance(g, Node):  # create_graph=True: the gradient is itself a node
@@ -104,7 +104,7 @@ def grad_text(node: Node, digits: int = 4) -> str:
 def node_fields(node: Node, grad: str | None, digits: int = 4, name: str = "") -> list[str]:
     """The record of a node: its label (or ``name``), data and grad (a Tensor's shape too)."""
     label = [node.label or name] if node.label or name else []
-    grad = grad_text(node, digits) if grad is None else grad
+    grad = grad_text(node.grad, digits) if grad is None else grad
     if isinstance(node.data, float):
         return [*label, f"data {num(node.data, digits)}", f"grad {grad}"]
     data = np.asarray(node.data)

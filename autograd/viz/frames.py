@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..node import Node
-from .dot import NBSP, Overlay, build
+from .dot import NBSP, Overlay, build, grad_text
 from .explain import definition, names_of, step_equations
-from .graph import cluster_tree, groups, named_params, num, preview, roles, walk
+from .graph import cluster_tree, groups, named_params, roles, walk
 from .player import page
 from .steps import record_backward
 from .view import GraphView, _write_atomic
@@ -34,14 +34,6 @@ class Frame(GraphView):
         super().__init__(body, backend, caption, nodes)
         self.node = node
         self.step = step
-
-
-def _grad(g: Any, digits: int) -> str:
-    if isinstance(g, Node):
-        g = g.data
-    if isinstance(g, float):
-        return num(g, digits)
-    return preview(g, digits - 1)
 
 
 def backward_frames(
@@ -83,20 +75,20 @@ def backward_frames(
     rec = record_backward(root, nodes, gradient)
 
     # Pad every grad text and arrow label to its widest, so the layout holds still.
-    width = {len(nodes) - 1: len(_grad(rec.seed, digits))}
+    width = {len(nodes) - 1: len(grad_text(rec.seed, digits))}
     arrows = {}
     for s in rec.steps:
         for p in s.parts:
-            width[p.j] = max(width.get(p.j, 1), len(_grad(p.total, digits)))
-            arrows[(s.k, p.i)] = len(_grad(p.sent, digits)) + 2
+            width[p.j] = max(width.get(p.j, 1), len(grad_text(p.total, digits)))
+            arrows[(s.k, p.i)] = len(grad_text(p.sent, digits)) + 2
 
-    known = {len(nodes) - 1: _grad(rec.seed, digits)}
+    known = {len(nodes) - 1: grad_text(rec.seed, digits)}
     frames = []
     for t, s in enumerate(rec.steps, 1):
         edges, shared = {}, set()
         for p in s.parts:
-            known[p.j] = _grad(p.total, digits)
-            edges[(s.k, p.i)] = _grad(p.sent, digits)
+            known[p.j] = grad_text(p.total, digits)
+            edges[(s.k, p.i)] = grad_text(p.sent, digits)
             if p.nth > 1:
                 shared.add(p.j)
         pad = {k: text.ljust(width.get(k, 1), NBSP) for k, text in known.items()}

