@@ -189,3 +189,15 @@ def test_custom_op_works_on_both_engines_with_first_and_second_derivatives(rng, 
     torch.nn.functional.softplus(tt).sum().backward()
     np.testing.assert_allclose(t.grad, tt.grad.numpy(), rtol=1e-12)
     assert SOFTPLUS(1000.0) == 1000.0 and SOFTPLUS(Value(-1000.0)).data == 0.0
+
+
+def test_custom_op_shows_under_its_own_name_in_pictures_and_transcripts() -> None:
+    from autograd import draw_dot, explain
+
+    x = Value(0.5, label="x")
+    y = SOFTPLUS(x) * 2.0
+    assert "softplus" in draw_dot(y).source
+    text = explain(y)
+    assert "softplus" in text and "σ(x)" in text
+    t = Tensor([0.5, -1.0], requires_grad=True)
+    assert "softplus" in draw_dot(SOFTPLUS(t).sum()).source
