@@ -94,7 +94,7 @@ def plot(model: nn.MLP, X: np.ndarray, y: np.ndarray, curves: dict[str, list[flo
 def run(out: Any, fast: bool, seed: int, engines: Sequence[str] = ("value", "tensor")) -> Result:
     """Train on each engine from the same initial weights; write the pictures into ``out``."""
     out = out_dir(out)
-    n, steps = (40, 60) if fast else (100, 100)
+    n, steps = (30, 50) if fast else (100, 100)
     X, y = moons(n, seed)
     equation(f"data: make_moons, n = {n}, noise 0.1, labels y = ±1")
     equation("model: MLP(2, [16, 16, 1]), a = ReLU(z) inside, linear score s")
