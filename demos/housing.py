@@ -167,6 +167,7 @@ def networks(steps: int, seed: int) -> dict[str, Any]:
 
 
 def plot(neuron: dict[str, Any], nets: dict[str, Any]) -> Any:
+    """The neuron's kink, predicted against true prices, and the training curves."""
     fig, axes = figure(3)
     ax = axes[0, 0]
     ax.scatter(neuron["x"], neuron["y"], s=12, c="C0", label="houses")

@@ -69,12 +69,14 @@ def train(model: nn.MLP, X: np.ndarray, y: np.ndarray, steps: int) -> dict[str, 
 
 
 def report(engine: str, r: dict[str, Any], steps: int) -> None:
+    """Print one engine's final loss, accuracy and time per step."""
     equation("final J", r["losses"][-1])
     equation("training accuracy", f"{r['accuracy']:.0%}")
     equation("time per step", f"{1e3 * r['seconds'] / steps:.1f} ms ({engine} engine)")
 
 
 def plot(model: nn.MLP, X: np.ndarray, y: np.ndarray, curves: dict[str, list[float]]) -> Any:
+    """The decision boundary s(x) = 0 over the data, and the loss curves."""
     fig, axes = figure(2)
     decision_boundary(
         axes[0, 0],

@@ -88,6 +88,7 @@ def descend(make: Make, schedule: Any, steps: int) -> tuple[list[float], np.ndar
 
 
 def plot(paths: dict[str, np.ndarray], curves: dict[str, list[float]]) -> Any:
+    """Every path on the contours of J, and every loss curve."""
     fig, axes = figure(2, width=5.2)
     ax = axes[0, 0]
     xx, yy = np.meshgrid(np.linspace(-2, 2, 300), np.linspace(-1, 3, 300))

@@ -115,6 +115,7 @@ def compare_engines(sizes: Sequence[int], seed: int, repeats: int) -> dict[str, 
 
 
 def plot(rows: list[dict[str, float]]) -> Any:
+    """Time per step against batch size for both engines, and their ratio."""
     fig, axes = figure(2)
     n = [r["n"] for r in rows]
     ax = axes[0, 0]
