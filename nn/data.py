@@ -13,19 +13,14 @@ from typing import Any
 
 import numpy as np
 
+from . import checks
 from .init import Rng, generator
 
-
-def _count(name: str, n: Any, low: int = 1) -> int:
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < low:
-        raise ValueError(f"{name} must be an int >= {low}, got {n!r}")
-    return int(n)
+_count = checks.integer
 
 
 def _noise(noise: Any) -> float:
-    if not isinstance(noise, numbers.Real) or isinstance(noise, bool) or noise < 0:
-        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
-    return float(noise)
+    return checks.number("noise", noise, 0.0)
 
 
 def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
@@ -58,8 +53,7 @@ def make_circles(
     """A circle (label 0) around a smaller one of radius ``factor`` (label 1)."""
     n = _count("n_samples", n_samples, 2)
     noise, g = _noise(noise), generator(rng)
-    if not isinstance(factor, numbers.Real) or not 0 < factor < 1:
-        raise ValueError(f"factor must be between 0 and 1, got {factor!r}")
+    factor = checks.number("factor", factor, 0.0, 1.0, above=True, below=True)
     n_out, n_in = n // 2, n - n // 2
     t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
     t_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
@@ -118,12 +112,14 @@ def make_housing(
     and wealth.
     """
     n = _count("n_samples", n_samples, 1)
+    if _count("n_features", n_features, 1) not in (1, 4):
+        raise ValueError(f"n_features must be 1 or 4, got {n_features!r}")
     noise, g = _noise(noise), generator(rng)
     size = g.uniform(0.5, 3.5, size=n)
     if n_features == 1:
         price = np.maximum(2.0 * size - 1.5, 0.0)
         X = size[:, None]
-    elif n_features == 4:
+    else:  # n_features == 4
         bedrooms = g.integers(1, 6, size=n).astype(float)
         zip_code, wealth = g.uniform(0.0, 1.0, size=n), g.uniform(0.0, 1.0, size=n)
         family = np.maximum(0.8 * size + 0.5 * bedrooms - 1.0, 0.0)
@@ -131,8 +127,6 @@ def make_housing(
         school = np.maximum(1.0 * zip_code + 2.0 * wealth - 0.8, 0.0)
         price = 1.0 * family + 0.5 * walkable + 1.5 * school + 0.5
         X = np.stack([size, bedrooms, zip_code, wealth], axis=1)
-    else:
-        raise ValueError(f"n_features must be 1 or 4, got {n_features!r}")
     return X, price + noise * g.standard_normal(n)
 
 
@@ -141,11 +135,14 @@ def train_test_split(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Shuffle, then split into ``X_train, X_test, y_train, y_test`` (scikit-learn's order).
 
-    ``test_size`` is a fraction in (0, 1) or a number of test examples.
+    ``test_size`` is a fraction in (0, 1) or a number of test examples. ``X`` and ``y``
+    hold finite numbers, one row per example.
     """
-    X, y = np.asarray(X), np.asarray(y)
-    n = _same_length(X, y)
-    if isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):
+    X, y = _xy(X, y)
+    n = len(X)
+    if isinstance(test_size, (bool, np.bool_)):
+        raise TypeError(f"test_size must be a fraction in (0, 1) or an int, got {test_size!r}")
+    if isinstance(test_size, numbers.Integral):
         n_test = int(test_size)
     elif isinstance(test_size, numbers.Real) and 0 < test_size < 1:
         n_test = int(np.ceil(test_size * n))
@@ -159,17 +156,15 @@ def train_test_split(
 
 
 def one_hot(y: Any, num_classes: int | None = None) -> np.ndarray:
-    """Labels (n,) as rows of a (n, k) float matrix with a single 1 at each label."""
-    y = np.asarray(y)
-    if y.dtype.kind not in "iub" and not (y.dtype.kind == "f" and np.all(np.mod(y, 1) == 0)):
-        raise ValueError(f"one_hot takes integer labels, got dtype {y.dtype}")
-    labels = y.astype(np.intp)
-    if num_classes is None:
-        k = int(labels.max()) + 1 if labels.size else 0
-    else:
-        k = _count("num_classes", num_classes, 1)
-    if labels.size and (labels.min() < 0 or labels.max() >= k):
-        raise ValueError(f"labels must lie in [0, {k}), got {labels.min()} to {labels.max()}")
+    """Labels (n,) as rows of a (n, k) float matrix with a single 1 at each label.
+
+    ``num_classes`` is k (by default the largest label + 1); labels must lie in [0, k).
+    """
+    y = checks.array("y", y)
+    k = None if num_classes is None else _count("num_classes", num_classes, 1)
+    labels = checks.labels("y", y, k)
+    if k is None:
+        k = int(labels.max()) + 1
     out = np.zeros(labels.shape + (k,))
     np.put_along_axis(out, labels[..., None], 1.0, axis=-1)
     return out
@@ -182,16 +177,20 @@ def batches(
 
     Algorithm 2 of the CS229 deep-learning notes: B examples sampled without replacement,
     i.e. a random partition of the n examples into ⌈n / B⌉ batches (the last may be
-    smaller). ``shuffle=False`` keeps the data's order. Arguments are checked at the call.
+    smaller). ``shuffle=False`` keeps the data's order. Arguments are checked at the call:
+    ``X`` and ``y`` hold finite numbers, one row per example.
     """
-    X, y = np.asarray(X), np.asarray(y)
-    n = _same_length(X, y)
+    X, y = _xy(X, y)
+    n = len(X)
     B = _count("batch_size", batch_size, 1)
+    shuffle = checks.flag("shuffle", shuffle)
     order = generator(rng).permutation(n) if shuffle else np.arange(n)
     return ((X[order[i : i + B]], y[order[i : i + B]]) for i in range(0, n, B))
 
 
-def _same_length(X: np.ndarray, y: np.ndarray) -> int:
+def _xy(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """X and y as checked arrays (numbers, finite, not empty) with one row per example."""
+    X, y = checks.array("X", X), checks.array("y", y)
     if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
         raise ValueError(f"X and y need one row per example: got shapes {X.shape} and {y.shape}")
-    return len(X)
+    return X, y

@@ -110,6 +110,18 @@ def draw_mlp(
     if not isinstance(max_units, int) or max_units < 3:
         raise ValueError(f"max_units must be an int of at least 3, got {max_units!r}")
     layers = _weights(model)
+    for name, W, b in layers:
+        for what, arr in (("W", W), ("b", b)):
+            if arr is not None and not np.isfinite(arr).all():
+                raise ValueError(
+                    f"draw_mlp: layer {name} has NaN or infinite weights in {what}; a weight's "
+                    "width and colour need a finite number"
+                )
+    if activations is not None and (
+        not isinstance(activations, (list, tuple))
+        or not all(isinstance(a, str) for a in activations)
+    ):
+        raise TypeError(f"activations must be a list of names, one per layer, got {activations!r}")
     acts = activations if activations is not None else _activations(model, len(layers))
     if acts is not None and len(acts) != len(layers):
         raise ValueError(f"activations: {len(acts)} names for {len(layers)} layers")

@@ -148,6 +148,8 @@ def _last_axis(x: Any, axis: int) -> np.ndarray:
         raise ValueError(
             f"on Values, softmax-like functions work along the last axis only, got axis={axis}"
         )
+    if x.shape[-1] == 0:
+        raise ValueError(f"softmax-like functions need at least one entry, got shape {x.shape}")
     return x
 
 

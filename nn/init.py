@@ -11,6 +11,7 @@ except for UFLDL's ``"normal"``, which draws every parameter from Normal(0, ε²
 from __future__ import annotations
 
 import math
+import numbers
 import random
 from collections.abc import Callable
 from typing import Any
@@ -52,6 +53,23 @@ def _source(rng: Rng) -> Any:
     return _PythonRandom() if rng is None else generator(rng)
 
 
+def _shape(shape: Any) -> Shape:
+    """A weight's shape: a tuple (or list) of positive ints, or one int."""
+    dims = (shape,) if isinstance(shape, (int, np.integer)) else shape
+    ok = isinstance(dims, (tuple, list)) and len(dims) > 0
+    if not ok or not all(
+        isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in dims
+    ):
+        raise ValueError(f"shape must be a tuple of positive ints such as (out, in), got {shape!r}")
+    return tuple(int(n) for n in dims)
+
+
+def _finite(name: str, x: Any, low: float = -math.inf) -> float:
+    if not isinstance(x, numbers.Real) or isinstance(x, bool) or not low <= x < math.inf:
+        raise ValueError(f"{name} must be a finite number >= {low:g}, got {x!r}")
+    return float(x)
+
+
 def _fans(shape: Shape) -> tuple[int, int]:
     """(fan_in, fan_out) of a weight of shape (out, in); a 1-D shape is one neuron's w."""
     if len(shape) == 1:
@@ -61,30 +79,35 @@ def _fans(shape: Shape) -> tuple[int, int]:
 
 def zeros(shape: Shape, rng: Rng = None) -> np.ndarray:
     """All zeros (biases)."""
-    return np.zeros(shape)
+    return np.zeros(_shape(shape))
 
 
 def uniform(shape: Shape, rng: Rng = None, low: float = -1.0, high: float = 1.0) -> np.ndarray:
     """micrograd's initialiser: every weight from U(low, high), U(−1, 1) by default."""
-    return _source(rng).uniform(low, high, size=tuple(shape))
+    low, high = _finite("low", low), _finite("high", high)
+    if not low < high:
+        raise ValueError(f"uniform needs low < high, got low={low!r} and high={high!r}")
+    return _source(rng).uniform(low, high, size=_shape(shape))
 
 
 def normal(shape: Shape, rng: Rng = None, std: float = 0.01) -> np.ndarray:
     """UFLDL's initialiser: Normal(0, ε²) with ε = 0.01, small values that break symmetry."""
-    return _source(rng).normal(0.0, std, size=tuple(shape))
+    return _source(rng).normal(0.0, _finite("std", std, 0.0), size=_shape(shape))
 
 
 def he(shape: Shape, rng: Rng = None) -> np.ndarray:
     """He (Kaiming) normal: Normal(0, 2 / fan_in), for ReLU layers."""
-    fan_in, _ = _fans(tuple(shape))
-    return _source(rng).normal(0.0, math.sqrt(2.0 / fan_in), size=tuple(shape))
+    shape = _shape(shape)
+    fan_in, _ = _fans(shape)
+    return _source(rng).normal(0.0, math.sqrt(2.0 / fan_in), size=shape)
 
 
 def xavier(shape: Shape, rng: Rng = None) -> np.ndarray:
     """Xavier/Glorot uniform: U(−a, a) with a = √(6 / (fan_in + fan_out)), for tanh/sigmoid."""
-    fan_in, fan_out = _fans(tuple(shape))
+    shape = _shape(shape)
+    fan_in, fan_out = _fans(shape)
     a = math.sqrt(6.0 / (fan_in + fan_out))
-    return _source(rng).uniform(-a, a, size=tuple(shape))
+    return _source(rng).uniform(-a, a, size=shape)
 
 
 #: name -> (weight initialiser, bias initialiser)
@@ -108,7 +131,9 @@ def initialize(init: Init, nout: int, nin: int, rng: Rng = None) -> tuple[np.nda
         rng: an int seed, an `np.random.Generator`, or None (Python's `random` module).
     """
     for name, n in (("nin", nin), ("nout", nout)):
-        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+            raise TypeError(f"{name} must be a positive int, got {n!r}")
+        if n < 1:
             raise ValueError(f"{name} must be a positive int, got {n!r}")
     if callable(init):
         w_init, b_init = init, zeros
@@ -118,8 +143,19 @@ def initialize(init: Init, nout: int, nin: int, rng: Rng = None) -> tuple[np.nda
         raise ValueError(f"init must be one of {sorted(INITS)} or a function, got {init!r}")
     if rng is not None:
         rng = generator(rng)  # one stream for W then b, whatever the seed type
-    W = np.asarray(w_init((nout, nin), rng), dtype=float)
-    if W.shape != (nout, nin):
-        raise ValueError(f"init returned shape {W.shape}, expected ({nout}, {nin})")
-    b = np.asarray(b_init((nout,), rng), dtype=float)
+    W = _drawn("init", w_init((nout, nin), rng), (nout, nin))
+    b = _drawn("init (biases)", b_init((nout,), rng), (nout,))
     return W, b
+
+
+def _drawn(name: str, x: Any, shape: Shape) -> np.ndarray:
+    """An initialiser's output as a float array of ``shape`` holding finite numbers."""
+    try:
+        W = np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"{name} must return an array of numbers: {e}") from None
+    if W.shape != shape:
+        raise ValueError(f"{name} returned shape {W.shape}, expected {shape}")
+    if not np.isfinite(W).all():
+        raise ValueError(f"{name} returned NaN or infinite weights")
+    return W

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from autograd import Tensor
 
 from . import functional as F
@@ -43,7 +45,10 @@ class Linear(Module):
     def forward(self, a: Any) -> Tensor:
         """Z = A Wᵀ + b: (n, nin) → (n, nout); a single example (nin,) → (nout,)."""
         if not isinstance(a, Tensor):
-            a = Tensor(a)
+            try:
+                a = Tensor(a)
+            except (TypeError, ValueError) as e:
+                raise TypeError(f"{self!r}: the input must be an array of numbers: {e}") from None
         if a.ndim not in (1, 2) or a.shape[-1] != self.nin:
             raise ValueError(
                 f"Linear({self.nin}, {self.nout}) takes input of shape (n, {self.nin}) or "
@@ -96,7 +101,9 @@ class Softmax(Module):
     """a_j = exp(z_j) / Σ_k exp(z_k) along ``axis``; the notes' multiclass output activation."""
 
     def __init__(self, axis: int = -1) -> None:
-        self.axis = axis
+        if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+            raise TypeError(f"Softmax: axis must be an int, got {axis!r}")
+        self.axis = int(axis)
 
     def forward(self, z: Any) -> Any:
         return F.softmax(z, axis=self.axis)

@@ -12,33 +12,51 @@ averaged over the m examples.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, where
 
+from . import checks
 from . import functional as F
 
 REDUCTIONS = ("mean", "sum", "none")
 
+#: binary_cross_entropy floors each log at −100, as PyTorch's BCELoss: log max(p, e^−100).
+LOG_FLOOR = -100.0
+_P_FLOOR = math.exp(LOG_FLOOR)
 
-def _target(y: Any) -> np.ndarray:
-    arr = F.to_numpy(y)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"targets must be numbers, got an array of dtype {arr.dtype}")
-    return arr
+
+def _nodes(name: str, arg: str, pred: Any) -> Any:
+    """The outputs as nodes (a Tensor, or Values in an object array), never empty."""
+    try:
+        x = F.as_nodes(pred)
+    except (TypeError, ValueError) as e:
+        raise TypeError(
+            f"{name}: {arg} must be a Tensor, Values or numbers ({type(pred).__name__}): {e}"
+        ) from None
+    if 0 in x.shape:
+        raise ValueError(f"{name}: {arg} is empty (shape {x.shape}); pass at least one example")
+    return x
+
+
+def _target(name: str, y: Any, x: Any) -> np.ndarray:
+    """Targets as numbers: finite, of the outputs' float type (float32 stays float32)."""
+    t = checks.array(f"{name}: y", y, nonempty=False)
+    return t.astype(x.dtype if isinstance(x, Tensor) else np.float64)
 
 
 def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(n for n in shape if n != 1)
 
 
-def _prepare(name: str, pred: Any, y: Any) -> tuple[Any, np.ndarray]:
+def _prepare(name: str, pred: Any, y: Any, arg: str = "pred") -> tuple[Any, np.ndarray]:
     """Outputs as nodes and targets of the same shape ((n, 1) and (n,) are reconciled)."""
-    x = F.as_nodes(pred)
-    t = _target(y).astype(float)
+    x = _nodes(name, arg, pred)
+    t = _target(name, y, x)
     if t.shape != x.shape:
         if t.size != np.prod(x.shape) or _squeezed(t.shape) != _squeezed(x.shape):
             raise ValueError(
@@ -47,6 +65,15 @@ def _prepare(name: str, pred: Any, y: Any) -> tuple[Any, np.ndarray]:
             )
         t = t.reshape(x.shape)
     return x, t
+
+
+def _unit_interval(name: str, arg: str, a: np.ndarray, hint: str = "") -> None:
+    bad = ~((a >= 0) & (a <= 1))
+    if bad.any():
+        raise ValueError(
+            f"{name}: {arg} must lie in [0, 1]{hint}, found {a[bad].flat[0]!r} "
+            f"{checks.where_bad(bad)}"
+        )
 
 
 def _reduce(name: str, loss: Any, reduction: str) -> Any:
@@ -83,14 +110,41 @@ def half_squared_error(pred: Any, y: Any, reduction: str = "mean") -> Any:
     return _reduce("half_squared_error", loss, reduction)
 
 
-def binary_cross_entropy(prob: Any, y: Any, reduction: str = "mean") -> Any:
-    """Logistic loss on probabilities ŷ = σ(z) ∈ (0, 1): J = −(y log ŷ + (1 − y) log(1 − ŷ)).
+def _log_floored(x: Any) -> Any:
+    """log max(x, e^−100) ≥ −100: equal to log x down to e^−100 ≈ 3.7e−44, constant below.
 
-    ŷ of exactly 0 or 1 gives log 0 = −inf; `bce_with_logits` takes z and never overflows.
+    The floor is taken on x, not on log x, so the clamped entries get a gradient of exactly
+    0 (never 0·∞ = NaN from log's 1/x at x = 0).
     """
-    p, t = _prepare("binary_cross_entropy", prob, y)
-    loss = -(t * F.log(p) + (1.0 - t) * F.log(1.0 - p))
-    return _reduce("binary_cross_entropy", loss, reduction)
+    data = F.to_numpy(x)
+    keep = data >= _P_FLOOR
+    if keep.all():
+        return F.log(x)
+    if isinstance(x, Tensor):
+        return where(keep, x, np.asarray(_P_FLOOR, dtype=x.dtype)).log()
+    return F.log(F.value_array(np.where(keep, x, _P_FLOOR)))
+
+
+def binary_cross_entropy(prob: Any, y: Any, reduction: str = "mean") -> Any:
+    """Logistic loss on probabilities ŷ = σ(z) ∈ [0, 1]: J = −(y log ŷ + (1 − y) log(1 − ŷ)).
+
+    As PyTorch's ``BCELoss``, each log is floored at −100, so ŷ of exactly 0 or 1 gives a
+    finite J (at most 100 per example); the gradient is that of this floored J: −y/ŷ +
+    (1 − y)/(1 − ŷ) wherever the floor is not reached (ŷ and 1 − ŷ ≥ e^−100), and 0 through
+    a floored log. (PyTorch's own backward divides by max(ŷ(1 − ŷ), 1e−12) instead; the two
+    agree wherever ŷ(1 − ŷ) ≥ 1e−12.) `bce_with_logits` takes z itself and needs no floor.
+
+    Raises:
+        ValueError: ``prob`` outside [0, 1] (or NaN), or targets ``y`` outside [0, 1].
+    """
+    name = "binary_cross_entropy"
+    p, t = _prepare(name, prob, y, "prob")
+    _unit_interval(
+        name, "prob", F.to_numpy(p), " (probabilities; for logits z use bce_with_logits)"
+    )
+    _unit_interval(name, "y", t)
+    loss = -(t * _log_floored(p) + (1.0 - t) * _log_floored(1.0 - p))
+    return _reduce(name, loss, reduction)
 
 
 def softplus(z: Any) -> Any:
@@ -108,8 +162,10 @@ def bce_with_logits(logits: Any, y: Any, reduction: str = "mean") -> Any:
     """Binary cross-entropy on logits z (ŷ = σ(z)): J = softplus(z) − y z.
 
     Equal to −(y log σ(z) + (1 − y) log(1 − σ(z))), stable for z = ±1000; δ = σ(z) − y.
+    Targets ``y`` are probabilities in [0, 1] (0/1 labels, or soft targets).
     """
-    x, t = _prepare("bce_with_logits", logits, y)
+    x, t = _prepare("bce_with_logits", logits, y, "logits")
+    _unit_interval("bce_with_logits", "y", t)
     return _reduce("bce_with_logits", softplus(x) - x * t, reduction)
 
 
@@ -133,42 +189,49 @@ def cross_entropy(logits: Any, y: Any, reduction: str = "mean") -> Any:
         logits: z of shape (n, k) (or (k,) for one example); softmax is applied here,
             through a stable log-softmax, so the model's output activation is the identity.
         y: integer labels of shape (n,) (PyTorch's class indices), or one-hot / probability
-            targets of shape (n, k).
+            targets of shape (n, k) with entries in [0, 1].
         reduction: ``"mean"`` over the n examples, ``"sum"`` or ``"none"``.
 
     δ = softmax(z) − y (one-hot y) for each example.
     """
-    z = F.as_nodes(logits)
-    t = _target(y)
+    name = "cross_entropy"
+    z = _nodes(name, "logits", logits)
+    t = checks.array(f"{name}: y", y, nonempty=False)
     if z.ndim < 1:
-        raise ValueError("cross_entropy: logits need a last axis of k classes")
+        raise ValueError(f"{name}: logits need a last axis of k classes, got a scalar")
     k = z.shape[-1]
     flat = z.reshape(-1, k)
     if t.shape == z.shape[:-1]:
-        labels = _labels("cross_entropy", t, k)
+        labels = _labels(name, t, k)
         if labels is None:
             raise ValueError(
-                f"cross_entropy: targets of shape {t.shape} must be integer labels in [0, {k})"
+                f"{name}: targets of shape {t.shape} must be integer labels in [0, {k})"
             )
         lp = F.log_softmax(flat)
         loss = -lp[np.arange(flat.shape[0]), labels.reshape(-1)]
     elif t.shape == z.shape:
-        loss = -(F.log_softmax(flat) * t.reshape(-1, k).astype(float)).sum(axis=-1)
+        _unit_interval(name, "one-hot or probability targets y", t)
+        dtype = z.dtype if isinstance(z, Tensor) else np.float64
+        loss = -(F.log_softmax(flat) * t.reshape(-1, k).astype(dtype)).sum(axis=-1)
     else:
         raise ValueError(
-            f"cross_entropy: logits of shape {z.shape} need labels of shape {z.shape[:-1]} "
+            f"{name}: logits of shape {z.shape} need labels of shape {z.shape[:-1]} "
             f"or one-hot targets of shape {z.shape}, got {t.shape}"
         )
     if reduction == "none":
         loss = loss.reshape(z.shape[:-1])
-    return _reduce("cross_entropy", loss, reduction)
+    return _reduce(name, loss, reduction)
 
 
 def hinge(scores: Any, y: Any, reduction: str = "mean") -> Any:
     """The max-margin loss of micrograd's demo: J = max(0, 1 − y·s) for labels y = ±1."""
-    s, t = _prepare("hinge", scores, y)
+    s, t = _prepare("hinge", scores, y, "scores")
     if not np.all(np.abs(t) == 1):
-        raise ValueError("hinge: labels must be -1 or +1 (for 0/1 labels pass 2 * y - 1)")
+        bad = np.abs(t) != 1
+        raise ValueError(
+            f"hinge: labels y must be -1 or +1 (for 0/1 labels pass 2 * y - 1), found "
+            f"{t[bad].flat[0]!r} {checks.where_bad(bad)}"
+        )
     return _reduce("hinge", F.relu(1.0 - t * s), reduction)
 
 
@@ -183,8 +246,13 @@ def l2_penalty(model: Any, lam: float) -> Any:
     Its gradient adds λW to each ∂J/∂W and nothing to ∂J/∂b. Biases are the parameters
     named ``b`` or ``bias`` (``layers.0.b``, ``layers.0.neurons.3.b``).
     """
-    if not isinstance(lam, numbers.Real) or isinstance(lam, bool) or lam < 0:
+    if not isinstance(lam, numbers.Real) or isinstance(lam, bool) or not 0 <= lam < math.inf:
         raise ValueError(f"l2_penalty: lam must be a non-negative number, got {lam!r}")
+    if not callable(getattr(model, "named_parameters", None)):
+        raise TypeError(
+            f"l2_penalty: model must be a Module (with named_parameters()), got "
+            f"{type(model).__name__}"
+        )
     terms = [
         (p * p).sum() if isinstance(p, Tensor) else p * p
         for name, p in model.named_parameters()

@@ -63,6 +63,9 @@ class MLP(Module):
             raise ValueError(f"engine must be 'value' or 'tensor', got {engine!r}")
         if isinstance(nouts, (int, np.integer)) or not isinstance(nouts, Sequence) or not nouts:
             raise TypeError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        for i, n in enumerate(nouts):
+            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+                raise ValueError(f"nouts[{i}]: nout must be a positive int, got {n!r}")
         if not isinstance(activation, str) or activation.lower() not in _HIDDEN:
             raise ValueError(
                 f"activation (hidden layers) must be one of {list(_HIDDEN)}, got {activation!r}"

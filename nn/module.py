@@ -16,6 +16,8 @@ import numpy as np
 
 from autograd import Tensor, Value
 
+from . import checks
+
 
 def is_parameter(x: Any) -> bool:
     """A leaf that learns: any `Value`, or a `Tensor` leaf with ``requires_grad=True``."""
@@ -125,8 +127,9 @@ class Module:
 
     def train(self, mode: bool = True) -> Module:
         """Set training mode on this module and every submodule; returns self."""
+        mode = checks.flag("mode", mode)
         for m in self.modules():
-            m.training = bool(mode)
+            m.training = mode
         return self
 
     def eval(self) -> Module:
@@ -149,33 +152,45 @@ class Module:
         """Every parameter as a named array (a copy): ``layers.0.W`` of shape (out, in), ..."""
         return {name: entry.get() for name, entry in self._state_entries()}
 
-    def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> LoadResult:
+    def load_state_dict(
+        self, state: Mapping[str, Any], strict: bool = True, allow_nonfinite: bool = False
+    ) -> LoadResult:
         """Copy arrays from ``state`` into the parameters, after checking all of them.
 
-        Every key and shape is checked before anything changes. With ``strict=True`` any
-        difference raises one ValueError listing the missing keys, the unexpected keys and
-        the size mismatches, and nothing is loaded. With ``strict=False`` the entries whose
-        name and shape match are loaded and the rest are returned: missing, unexpected and
-        mismatched keys. Non-numeric arrays are always an error.
+        Every key, shape and number is checked before anything changes. With
+        ``strict=True`` any difference raises one ValueError listing the missing keys, the
+        unexpected keys and the size mismatches, and nothing is loaded. With ``strict=False``
+        the entries whose name and shape match are loaded and the rest are returned: missing,
+        unexpected and mismatched keys. Arrays that are not real numbers (strings, objects,
+        booleans, complex numbers) and, unless ``allow_nonfinite=True``, arrays holding NaN
+        or infinities are always an error.
         """
         if not isinstance(state, Mapping):
             raise TypeError(
                 f"load_state_dict takes a mapping of names to arrays, got {type(state).__name__}"
             )
+        strict = checks.flag("strict", strict)
+        allow_nonfinite = checks.flag("allow_nonfinite", allow_nonfinite)
         entries = dict(self._state_entries())
         missing = [k for k in entries if k not in state]
         unexpected = [k for k in state if k not in entries]
-        bad, mismatched, sizes, ready = [], [], [], {}
+        bad, nonfinite, mismatched, sizes, ready = [], [], [], [], {}
         for key, entry in entries.items():
             if key not in state:
                 continue
             value = state[key]
-            arr = np.asarray(value.data if isinstance(value, Tensor) else value)
-            if arr.dtype.kind not in "biuf":
-                bad.append(f"{key}: expected numbers, got dtype {arr.dtype}")
+            try:
+                arr = np.asarray(value.data if isinstance(value, Tensor) else value)
+            except (TypeError, ValueError) as e:
+                bad.append(f"{key}: expected numbers, got {type(value).__name__} ({e})")
+                continue
+            if arr.dtype.kind not in "iuf":
+                bad.append(f"{key}: expected numbers (float or int), got dtype {arr.dtype}")
             elif arr.shape != entry.shape:
                 mismatched.append(key)
                 sizes.append(f"{key}: expected shape {entry.shape}, got {arr.shape}")
+            elif not allow_nonfinite and arr.dtype.kind == "f" and not np.isfinite(arr).all():
+                nonfinite.append(f"{key} {checks.where_bad(~np.isfinite(arr))}")
             else:
                 ready[key] = arr
         errors = []
@@ -187,6 +202,11 @@ class Module:
             errors.append("size mismatches: " + "; ".join(sizes))
         if bad:
             errors.append("not numbers: " + "; ".join(bad))
+        if nonfinite:
+            errors.append(
+                "NaN or infinite weights (pass allow_nonfinite=True to load them anyway): "
+                + "; ".join(nonfinite)
+            )
         if errors:
             raise ValueError(
                 f"cannot load state into {type(self).__name__} (nothing was changed): "

@@ -11,6 +11,7 @@ import numpy as np
 from autograd import Tensor, Value, no_grad
 from autograd.node import Node
 
+from . import checks
 from . import functional as F
 from . import losses as L
 from .data import batches
@@ -45,7 +46,13 @@ def forward(model: Any, X: Any) -> Any:
 
 
 def predict(model: Any, X: Any) -> np.ndarray:
-    """The model's outputs for X as a numpy array, without recording a graph."""
+    """The model's outputs for X (finite numbers, one row per example) as a numpy array.
+
+    No graph is recorded.
+    """
+    if not callable(model):
+        raise TypeError(f"predict: model must be callable, got {type(model).__name__}")
+    X = checks.array("predict: X", X, ndim=(2,) if engine_of(model) == "value" else None)
     with no_grad():
         return F.to_numpy(forward(model, X))
 
@@ -56,25 +63,36 @@ def accuracy(pred: Any, y: Any, threshold: float = 0.0) -> float:
     ``pred`` may be labels, class scores of shape (n, k) (logits or probabilities: argmax),
     or one score per example (n,) or (n, 1), read as class 1 (or +1) above ``threshold``
     (0 for logits and micrograd's ±1 scores; pass 0.5 for probabilities). ``y`` holds
-    labels (0..k−1 or ±1) or one-hot rows.
+    labels (0..k−1 for class scores, 0/1 or ±1 for one score) or one-hot rows.
     """
-    p, t = F.to_numpy(pred), np.asarray(F.to_numpy(y))
+    p, t = checks.array("accuracy: pred", pred), checks.array("accuracy: y", y)
+    threshold = checks.number("threshold", threshold)
     if t.ndim == 2 and t.shape == p.shape and t.shape[1] > 1:
         t = t.argmax(axis=-1)
+    if t.dtype.kind == "f" and not np.all(np.mod(t, 1) == 0):
+        raise ValueError(
+            "accuracy: y must hold class labels (whole numbers) or one-hot rows, found "
+            f"{t[np.mod(t, 1) != 0].flat[0]!r}; accuracy is for classification"
+        )
     if p.ndim == t.ndim + 1 and p.shape[-1] > 1:
+        checks.labels("accuracy: y", t, p.shape[-1])
         guess = p.argmax(axis=-1)
     else:
         if p.ndim == t.ndim + 1 and p.shape[-1] == 1:
             p = p[..., 0]
         if p.dtype.kind in "iub":
             guess = p
-        elif np.any(t < 0):
-            guess = np.where(p > threshold, 1, -1)
         else:
-            guess = (p > threshold).astype(np.int64)
+            kinds = set(np.unique(t).tolist())
+            if not (kinds <= {0, 1} or kinds <= {-1, 1}):
+                raise ValueError(
+                    f"accuracy: with one score per example y must hold 0/1 or -1/+1 labels, "
+                    f"got the values {sorted(kinds)[:5]}"
+                )
+            guess = np.where(p > threshold, 1, -1 if -1 in kinds else 0)
     if guess.shape != t.shape:
         raise ValueError(f"accuracy: predictions of shape {p.shape} do not match labels {t.shape}")
-    return float(np.mean(guess == t)) if t.size else 0.0
+    return float(np.mean(guess == t))
 
 
 Metric = Callable[[Any, Any], float]
@@ -109,6 +127,35 @@ def _loss(loss: Any) -> Callable[[Any, Any], Any]:
     return loss
 
 
+def _data(model: Any, X: Any, y: Any, batch_size: Any) -> tuple[np.ndarray, np.ndarray, int]:
+    """fit's X (n, d) and y (n rows), finite numbers, and the batch size (n by default)."""
+    if not callable(model):
+        raise TypeError(f"fit: model must be callable (X -> outputs), got {type(model).__name__}")
+    X = checks.array("fit: X", X, ndim=(2,)).astype(float)
+    y = checks.array("fit: y", y)
+    if len(X) != len(y):
+        raise ValueError(f"fit: X must be (n, d) and y have n rows, got {X.shape} and {y.shape}")
+    nin = getattr(model, "nin", None)
+    if isinstance(nin, int) and X.shape[1] != nin:
+        raise ValueError(f"fit: the model takes {nin} inputs per example, X has {X.shape[1]}")
+    if batch_size is None:
+        return X, y, len(X)
+    return X, y, checks.integer("batch_size", batch_size, 1)
+
+
+def _validation(data: Any, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise TypeError(f"validation_data must be a pair (X_val, y_val), got {type(data).__name__}")
+    Xv = checks.array("validation_data X_val", data[0], ndim=(2,))
+    yv = checks.array("validation_data y_val", data[1])
+    if Xv.shape[1] != X.shape[1] or len(Xv) != len(yv):
+        raise ValueError(
+            f"validation_data: X_val must be (m, {X.shape[1]}) and y_val have m rows, got "
+            f"{Xv.shape} and {yv.shape}"
+        )
+    return Xv, yv
+
+
 def _progress(epochs: int, progress: bool | None) -> Any:
     """tqdm over the epochs when asked, or (None) when stderr is a terminal; else a range."""
     if progress is False or (progress is None and not sys.stderr.isatty()):
@@ -130,7 +177,12 @@ def _set_training(model: Any, mode: bool) -> None:
 def _number(J: Any) -> float:
     if not isinstance(J, Node):
         raise TypeError(f"the loss must return a Value or a Tensor, got {type(J).__name__}")
-    return float(J.data)
+    if np.size(J.data) != 1:
+        raise ValueError(
+            f"the loss must return one number (reduction 'mean' or 'sum'), got shape "
+            f"{np.shape(J.data)}"
+        )
+    return float(np.asarray(J.data).reshape(()))
 
 
 def fit(
@@ -167,24 +219,25 @@ def fit(
         A `History`: ``history["loss"]`` (or ``history.loss``) holds the mean training loss
         of each epoch, and one list per metric (batch values weighted by batch size).
     """
-    X = np.asarray(X.data if isinstance(X, Tensor) else X, dtype=float)
-    y = np.asarray(y.data if isinstance(y, Tensor) else y)
-    if X.ndim != 2 or len(X) != len(y):
-        raise ValueError(f"fit: X must be (n, d) and y have n rows, got {X.shape} and {y.shape}")
-    if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 0:
-        raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
-    batch_size = len(X) if batch_size is None else batch_size
+    X, y, batch_size = _data(model, X, y, batch_size)
+    epochs = checks.integer("epochs", epochs, 0)
+    shuffle = checks.flag("shuffle", shuffle)
     loss_fn, named = _loss(loss), _metrics(metrics)
-    if not hasattr(optimizer, "step") or not hasattr(optimizer, "zero_grad"):
+    if not callable(getattr(optimizer, "step", None)) or not callable(
+        getattr(optimizer, "zero_grad", None)
+    ):
         raise TypeError(f"optimizer must have step() and zero_grad(), got {optimizer!r}")
+    if scheduler is not None and not callable(getattr(scheduler, "step", None)):
+        raise TypeError(f"scheduler must have step() (or be None), got {scheduler!r}")
+    if progress is not None:
+        progress = checks.flag("progress", progress)
     if validation_data is not None:
-        Xv, yv = (np.asarray(a.data if isinstance(a, Tensor) else a) for a in validation_data)
+        Xv, yv = _validation(validation_data, X)
     g = generator(rng)
-    batches(X, y, batch_size)  # checks the batch size before training starts
     history = History(loss=[], **{name: [] for name in named})
     if validation_data is not None:
         history.update({f"val_{k}": [] for k in ["loss", *named]})
-    bar = _progress(int(epochs), progress)
+    bar = _progress(epochs, progress)
     for _ in bar:
         _set_training(model, True)
         sums = dict.fromkeys(["loss", *named], 0.0)

@@ -7,8 +7,9 @@ Every optimizer works on `Value` and `Tensor` parameters alike:
 
 from __future__ import annotations
 
+from .base import Optimizer
 from .lr_scheduler import ExponentialLR, LambdaLR, LinearLR, LRScheduler, StepLR
-from .optimizers import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
+from .optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
 from .rules import RULES, GradientUpdate, adagrad, constant, normalized
 
 __all__ = [

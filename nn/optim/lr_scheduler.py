@@ -7,6 +7,7 @@ closed form of the step count k and the optimizer's initial α₀.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable
 from typing import Any
@@ -19,17 +20,31 @@ class LRScheduler:
         if not hasattr(optimizer, "lr"):
             raise TypeError(f"expected an optimizer with an lr, got {type(optimizer).__name__}")
         self.optimizer = optimizer
-        self.base_lr = float(optimizer.lr)
+        lr = optimizer.lr
+        if not isinstance(lr, numbers.Real) or isinstance(lr, bool) or not 0 <= lr < math.inf:
+            raise ValueError(f"optimizer.lr must be a finite number >= 0, got {lr!r}")
+        self.base_lr = float(lr)
         self.last_epoch = 0
-        optimizer.lr = self.lr_at(0)
+        optimizer.lr = self._checked(0)
+
+    def _checked(self, k: int) -> float:
+        """α_k, refused (ValueError) unless it is a finite number >= 0."""
+        lr = self.lr_at(k)
+        if not isinstance(lr, numbers.Real) or not 0 <= lr < math.inf:
+            raise ValueError(
+                f"{type(self).__name__}: the learning rate at step {k} would be {lr!r}; it "
+                "must be a finite number >= 0 (the optimizer's lr was left as it was)"
+            )
+        return float(lr)
 
     def lr_at(self, k: int) -> float:
         raise NotImplementedError
 
     def step(self) -> None:
         """Advance k by one and set the optimizer's α to α_k."""
+        lr = self._checked(self.last_epoch + 1)
         self.last_epoch += 1
-        self.optimizer.lr = self.lr_at(self.last_epoch)
+        self.optimizer.lr = lr
 
     def get_last_lr(self) -> list[float]:
         """The current α, in a list (PyTorch's form)."""
@@ -37,18 +52,22 @@ class LRScheduler:
 
 
 def _positive(name: str, x: Any) -> float:
-    if not isinstance(x, numbers.Real) or isinstance(x, bool) or not x > 0:
+    if not isinstance(x, numbers.Real) or isinstance(x, bool) or not 0 < x < math.inf:
         raise ValueError(f"{name} must be a positive number, got {x!r}")
     return x
+
+
+def _steps(name: str, n: Any) -> int:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"{name} must be a positive int, got {n!r}")
+    return n
 
 
 class StepLR(LRScheduler):
     """α_k = α₀ · γ^⌊k / step_size⌋ (multiply by γ every ``step_size`` steps)."""
 
     def __init__(self, optimizer: Any, step_size: int, gamma: float = 0.1) -> None:
-        if not isinstance(step_size, int) or step_size < 1:
-            raise ValueError(f"step_size must be a positive int, got {step_size!r}")
-        self.step_size, self.gamma = step_size, _positive("gamma", gamma)
+        self.step_size, self.gamma = _steps("step_size", step_size), _positive("gamma", gamma)
         super().__init__(optimizer)
 
     def lr_at(self, k: int) -> float:
@@ -80,12 +99,12 @@ class LinearLR(LRScheduler):
         end_factor: float = 1.0,
         total_iters: int = 5,
     ) -> None:
-        if not isinstance(total_iters, int) or total_iters < 1:
-            raise ValueError(f"total_iters must be a positive int, got {total_iters!r}")
+        self.total_iters = _steps("total_iters", total_iters)
         self.start_factor = _positive("start_factor", start_factor)
-        if not isinstance(end_factor, numbers.Real) or end_factor < 0:
-            raise ValueError(f"end_factor must be a number >= 0, got {end_factor!r}")
-        self.end_factor, self.total_iters = end_factor, total_iters
+        ok = isinstance(end_factor, numbers.Real) and not isinstance(end_factor, bool)
+        if not ok or not 0 <= end_factor < math.inf:
+            raise ValueError(f"end_factor must be a finite number >= 0, got {end_factor!r}")
+        self.end_factor = end_factor
         super().__init__(optimizer)
 
     def lr_at(self, k: int) -> float:
@@ -103,4 +122,7 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer)
 
     def lr_at(self, k: int) -> float:
-        return self.base_lr * float(self.lr_lambda(k))
+        f = self.lr_lambda(k)
+        if not isinstance(f, numbers.Real) or isinstance(f, bool):
+            raise TypeError(f"lr_lambda({k}) must return a number, got {f!r}")
+        return self.base_lr * float(f)

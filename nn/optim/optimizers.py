@@ -8,14 +8,12 @@ parameter. Use as in PyTorch: ``opt.zero_grad(); loss.backward(); opt.step()``.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, Value, no_grad
-from autograd.node import Node
+from .base import Optimizer, hyperparameter
 
 
 def _sqrt(x: Any) -> Any:
@@ -24,67 +22,6 @@ def _sqrt(x: Any) -> Any:
 
 def _maximum(a: Any, b: Any) -> Any:
     return np.maximum(a, b) if isinstance(a, np.ndarray) else max(a, b)
-
-
-class Optimizer:
-    """Base class: holds the parameters, ``lr``, and per-parameter state; `step` updates.
-
-    Subclasses implement ``update(theta, g, state, t) -> new theta`` for one parameter,
-    where ``t`` counts this parameter's steps from 1 (PyTorch's ``state["step"]``).
-    """
-
-    def __init__(self, params: Iterable[Any], lr: float) -> None:
-        if isinstance(params, (Value, Tensor)):
-            raise TypeError("params must be an iterable of parameters, e.g. model.parameters()")
-        params = list(params)
-        if not params:
-            raise ValueError("the optimizer got an empty parameter list")
-        for i, p in enumerate(params):
-            if not isinstance(p, (Value, Tensor)) or p.grad_fn is not None:
-                raise TypeError(
-                    f"params[{i}] is not a leaf Value or Tensor ({type(p).__name__}); pass "
-                    "model.parameters()"
-                )
-        if len({id(p) for p in params}) != len(params):
-            raise ValueError("a parameter appears more than once in params")
-        self.params = params
-        self.lr = _check("lr", lr)
-        self.state: list[dict[str, Any]] = [{} for _ in params]
-
-    def zero_grad(self) -> None:
-        """Forget the gradients: a Value's grad becomes 0.0, a Tensor's None (PyTorch's default)."""
-        for p in self.params:
-            p.grad = 0.0 if isinstance(p, Value) else None
-
-    def step(self) -> None:
-        """Update every parameter that has a gradient (Tensors with ``grad=None`` are skipped)."""
-        with no_grad():
-            for p, state in zip(self.params, self.state, strict=True):
-                g = p.grad
-                if g is None:
-                    continue
-                if isinstance(g, Node):  # a gradient recorded with create_graph=True
-                    g = g.data
-                t = state["step"] = state.get("step", 0) + 1
-                new = self.update(p.data, g, state, t)
-                p.data = float(new) if isinstance(p, Value) else np.asarray(new, p.data.dtype)
-
-    def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
-        raise NotImplementedError
-
-    def __repr__(self) -> str:
-        opts = ", ".join(
-            f"{k}={v!r}" for k, v in vars(self).items() if k not in ("params", "state")
-        )
-        return f"{type(self).__name__}({opts})"
-
-
-def _check(name: str, x: Any, low: float = 0.0, high: float | None = None) -> float:
-    if not isinstance(x, numbers.Real) or isinstance(x, bool) or not x >= low:
-        raise ValueError(f"{name} must be a number >= {low}, got {x!r}")
-    if high is not None and not x < high:
-        raise ValueError(f"{name} must be < {high}, got {x!r}")
-    return float(x)
 
 
 class SGD(Optimizer):
@@ -104,9 +41,9 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        self.momentum = _check("momentum", momentum)
-        self.dampening = _check("dampening", dampening)
-        self.weight_decay = _check("weight_decay", weight_decay)
+        self.momentum = hyperparameter("momentum", momentum)
+        self.dampening = hyperparameter("dampening", dampening)
+        self.weight_decay = hyperparameter("weight_decay", weight_decay)
         if nesterov and (self.momentum == 0 or self.dampening != 0):
             raise ValueError("nesterov=True needs momentum > 0 and dampening = 0")
         self.nesterov = bool(nesterov)
@@ -115,7 +52,7 @@ class SGD(Optimizer):
         if self.weight_decay:
             g = g + self.weight_decay * theta
         if self.momentum:
-            b = g if t == 1 else self.momentum * state["b"] + (1.0 - self.dampening) * g
+            b = 1.0 * g if t == 1 else self.momentum * state["b"] + (1.0 - self.dampening) * g
             state["b"] = b
             g = g + self.momentum * b if self.nesterov else b
         return theta - self.lr * g
@@ -138,12 +75,12 @@ class Adagrad(Optimizer):
         eps: float = 1e-10,
     ) -> None:
         super().__init__(params, lr)
-        self.lr_decay = _check("lr_decay", lr_decay)
-        self.weight_decay = _check("weight_decay", weight_decay)
-        self.initial_accumulator_value = _check(
+        self.lr_decay = hyperparameter("lr_decay", lr_decay)
+        self.weight_decay = hyperparameter("weight_decay", weight_decay)
+        self.initial_accumulator_value = hyperparameter(
             "initial_accumulator_value", initial_accumulator_value
         )
-        self.eps = _check("eps", eps)
+        self.eps = hyperparameter("eps", eps)
 
     def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
         if self.weight_decay:
@@ -173,10 +110,10 @@ class RMSprop(Optimizer):
         centered: bool = False,
     ) -> None:
         super().__init__(params, lr)
-        self.alpha = _check("alpha", alpha)
-        self.eps = _check("eps", eps)
-        self.weight_decay = _check("weight_decay", weight_decay)
-        self.momentum = _check("momentum", momentum)
+        self.alpha = hyperparameter("alpha", alpha)
+        self.eps = hyperparameter("eps", eps)
+        self.weight_decay = hyperparameter("weight_decay", weight_decay)
+        self.momentum = hyperparameter("momentum", momentum)
         self.centered = bool(centered)
 
     def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
@@ -215,9 +152,12 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (_check("betas[0]", betas[0], 0, 1), _check("betas[1]", betas[1], 0, 1))
-        self.eps = _check("eps", eps)
-        self.weight_decay = _check("weight_decay", weight_decay)
+        self.betas = (
+            hyperparameter("betas[0]", betas[0], 0, 1),
+            hyperparameter("betas[1]", betas[1], 0, 1),
+        )
+        self.eps = hyperparameter("eps", eps)
+        self.weight_decay = hyperparameter("weight_decay", weight_decay)
         self.amsgrad = bool(amsgrad)
 
     def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:

@@ -13,10 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value, no_grad
-from autograd.node import Node
+from autograd import no_grad
 
-from .optimizers import Optimizer
+from .base import Optimizer, gradients, new_value
 
 Rule = Callable[[list[Any], float, dict[str, Any]], list[Any]]
 
@@ -70,22 +69,33 @@ class GradientUpdate(Optimizer):
         self.rule_state: dict[str, Any] = {}
 
     def step(self) -> None:
-        """Apply the rule to the whole gradient, then θ ← θ − step for every parameter."""
-        grads = []
-        for p in self.params:
-            g = p.grad
-            if isinstance(g, Node):
-                g = g.data
-            grads.append(np.zeros_like(p.data) if g is None else g)
-        steps = self.rule(grads, self.lr, self.rule_state)
-        if len(steps) != len(self.params):
-            raise ValueError(
-                f"the rule returned {len(steps)} steps for {len(self.params)} parameters"
-            )
+        """Apply the rule to the whole gradient, then θ ← θ − step for every parameter.
+
+        All or nothing, as `Optimizer.step`: the gradients are checked, the rule runs on a
+        copy of its state, and parameters and state change only once every step has the
+        parameter's shape and leaves it finite.
+        """
+        grads = [
+            np.zeros_like(p.data) if g is None else g
+            for p, g in zip(self.params, gradients(self.params), strict=True)
+        ]
+        state = dict(self.rule_state)
+        steps = self.rule(grads, self.lr, state)
+        if not isinstance(steps, (list, tuple)) or len(steps) != len(self.params):
+            n = len(steps) if isinstance(steps, (list, tuple)) else type(steps).__name__
+            raise ValueError(f"the rule returned {n} steps for {len(self.params)} parameters")
+        news = []
         with no_grad():
-            for p, s in zip(self.params, steps, strict=True):
-                new = p.data - s
-                p.data = float(new) if isinstance(p, Value) else np.asarray(new, p.data.dtype)
+            for i, (p, s) in enumerate(zip(self.params, steps, strict=True)):
+                if np.shape(s) not in ((), np.shape(p.data)):
+                    raise ValueError(
+                        f"the rule's step {i} has shape {np.shape(s)}, but params[{i}] has "
+                        f"shape {np.shape(p.data)}; no parameter was changed"
+                    )
+                news.append(new_value(i, p, p.data - s))
+            for p, new in zip(self.params, news, strict=True):
+                p.data = new
+        self.rule_state = state
 
     def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
         raise NotImplementedError("GradientUpdate transforms the whole gradient in step()")

@@ -1,0 +1,164 @@
+"""`Optimizer`: parameters, α and per-parameter state, and a `step` that is all or nothing.
+
+A step checks every gradient first (a finite number for a `Value`, a finite array of the
+parameter's shape for a `Tensor`), computes every new value, and only then replaces
+parameters and state, so a step that fails leaves the model and the optimizer as they were.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, Value, no_grad
+from autograd.node import Node
+
+from ..checks import where_bad
+
+
+class Optimizer:
+    """Base class: holds the parameters, ``lr``, and per-parameter state; `step` updates.
+
+    Subclasses implement ``update(theta, g, state, t) -> new theta`` for one parameter,
+    where ``t`` counts this parameter's steps from 1 (PyTorch's ``state["step"]``).
+    ``update`` assigns new objects to ``state`` entries (never changes them in place), so a
+    step that fails part-way can be dropped whole.
+    """
+
+    def __init__(self, params: Iterable[Any], lr: float) -> None:
+        if isinstance(params, (Value, Tensor)):
+            raise TypeError("params must be an iterable of parameters, e.g. model.parameters()")
+        try:
+            params = list(params)
+        except TypeError:
+            raise TypeError(
+                f"params must be an iterable of parameters, e.g. model.parameters(), got "
+                f"{type(params).__name__}"
+            ) from None
+        if not params:
+            raise ValueError("the optimizer got an empty parameter list")
+        for i, p in enumerate(params):
+            if not isinstance(p, (Value, Tensor)) or p.grad_fn is not None:
+                raise TypeError(
+                    f"params[{i}] is not a leaf Value or Tensor ({type(p).__name__}); pass "
+                    "model.parameters()"
+                )
+        if len({id(p) for p in params}) != len(params):
+            raise ValueError("a parameter appears more than once in params")
+        self.params = params
+        self.lr = hyperparameter("lr", lr, positive=True)
+        self.state: list[dict[str, Any]] = [{} for _ in params]
+
+    def zero_grad(self) -> None:
+        """Forget the gradients: a Value's grad becomes 0.0, a Tensor's None (PyTorch's default)."""
+        for p in self.params:
+            p.grad = 0.0 if isinstance(p, Value) else None
+
+    def step(self) -> None:
+        """Update every parameter that has a gradient (Tensors with ``grad=None`` are skipped).
+
+        All or nothing: every gradient is checked first (a number for a Value, an array of
+        the parameter's shape for a Tensor, finite), then every new value is computed, and
+        only then are parameters and state replaced. A gradient of the wrong shape or holding
+        NaN or infinity, or an update that overflows, raises a ValueError naming the
+        parameter and changes nothing (parameters, gradients and optimizer state as before).
+        """
+        grads = gradients(self.params)
+        changes = []
+        with no_grad():
+            for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
+                if g is None:
+                    continue
+                state = dict(self.state[i])
+                t = state["step"] = state.get("step", 0) + 1
+                new = new_value(i, p, self.update(p.data, g, state, t))
+                changes.append((i, new, state))
+            for i, new, state in changes:
+                self.params[i].data = new
+                self.state[i] = state
+
+    def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        opts = ", ".join(
+            f"{k}={v!r}" for k, v in vars(self).items() if k not in ("params", "state")
+        )
+        return f"{type(self).__name__}({opts})"
+
+
+def _refused(i: int, p: Any, what: str) -> ValueError:
+    shape = "a Value" if isinstance(p, Value) else f"shape {p.data.shape}"
+    return ValueError(
+        f"params[{i}] ({shape}) {what}; no parameter was changed. Check the loss (for NaN: "
+        "run it under autograd.detect_anomaly()) or lower the learning rate"
+    )
+
+
+def gradients(params: list[Any]) -> list[Any]:
+    """Each parameter's gradient (None for a Tensor without one), checked before any update.
+
+    A Value's gradient must be a finite number, a Tensor's a finite array of its shape
+    (a gradient recorded with ``create_graph=True`` gives its numbers).
+    """
+    out: list[Any] = []
+    for i, p in enumerate(params):
+        g = p.grad
+        if isinstance(g, Node):
+            g = g.data
+        if g is None:
+            out.append(None)
+        elif type(g) is float:  # a Value's gradient: the common case, checked fast
+            if not math.isfinite(g):
+                raise _refused(i, p, f"has a gradient of {g}")
+            out.append(g)
+        else:
+            out.append(_array_grad(i, p, g))
+    return out
+
+
+def _array_grad(i: int, p: Any, g: Any) -> Any:
+    try:
+        arr = np.asarray(g)
+    except (TypeError, ValueError):
+        arr = np.asarray(None)
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"params[{i}] has a gradient of type {type(g).__name__}; expected numbers")
+    shape = () if isinstance(p, Value) else p.data.shape
+    if arr.shape != shape:
+        raise _refused(i, p, f"has a gradient of shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise _refused(i, p, f"has NaN or infinite gradients {where_bad(~np.isfinite(arr))}")
+    return float(arr) if isinstance(p, Value) else arr
+
+
+def new_value(i: int, p: Any, new: Any) -> Any:
+    """θ's new value in θ's own type, refused if the update overflowed to inf or NaN."""
+    if isinstance(p, Value):
+        new = float(new)
+        finite = math.isfinite(new)
+    else:
+        new = np.asarray(new, p.data.dtype)
+        finite = bool(np.isfinite(new).all())
+    if not finite:
+        raise _refused(i, p, "would become NaN or infinite after this step")
+    return new
+
+
+def hyperparameter(
+    name: str, x: Any, low: float = 0.0, high: float | None = None, positive: bool = False
+) -> float:
+    """A finite number ≥ ``low`` (> 0 if ``positive``) and < ``high``."""
+    if not isinstance(x, numbers.Real) or isinstance(x, bool):
+        raise TypeError(f"{name} must be a number, got {x!r}")
+    if positive and not x > 0:
+        raise ValueError(f"{name} must be a number > 0, got {x!r}")
+    if not low <= x < math.inf:
+        raise ValueError(f"{name} must be a finite number >= {low}, got {x!r}")
+    if high is not None and not x < high:
+        raise ValueError(f"{name} must be < {high}, got {x!r}")
+    return float(x)
