@@ -99,7 +99,17 @@ def _matmul_db(g: Any, out: Any, a: Any, b: Any) -> Any:
         return _col(a) * RESHAPE(g, g.shape[:-1] + (1, g.shape[-1]))
     if b.ndim == 1:  # (..., n, k) @ (k,)
         return RESHAPE(MATMUL(_swap(a), _col(g)), a.shape[:-2] + (b.shape[0],))
+    if _is_transposed(b):
+        # B = Wᵀ, a transposed view (Z = A Wᵀ + b): (δᵀA)ᵀ is the same number as Aᵀδ, but
+        # W's gradient then comes out row-major like W, and the update stays fast.
+        return _swap(MATMUL(_swap(g), a))
     return MATMUL(_swap(a), g)
+
+
+def _is_transposed(x: Any) -> bool:
+    """Whether the matrix behind ``x`` is stored column by column (a transposed view)."""
+    flags = _data(x).flags
+    return flags.f_contiguous and not flags.c_contiguous
 
 
 def _scatter_add(g: np.ndarray, index: Any, shape: tuple[int, ...]) -> np.ndarray:
