@@ -129,7 +129,7 @@ def labels(name: str, y: np.ndarray, k: int | None = None) -> np.ndarray:
     if y.dtype.kind == "f" and not np.all(np.mod(y, 1) == 0):
         raise ValueError(
             f"{name} must hold integer labels (class indices), found "
-            f"{y[np.mod(y, 1) != 0].flat[0]!r} "
+            f"{y[np.mod(y, 1) != 0].flat[0].item()!r} "
             f"{where_bad(np.mod(y, 1) != 0)}"
         )
     out = y.astype(np.intp)

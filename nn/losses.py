@@ -25,9 +25,8 @@ from . import functional as F
 
 REDUCTIONS = ("mean", "sum", "none")
 
-#: binary_cross_entropy floors each log at −100, as PyTorch's BCELoss: log max(p, e^−100).
+#: binary_cross_entropy floors each log at −100, as PyTorch's BCELoss: max(log ŷ, −100).
 LOG_FLOOR = -100.0
-_P_FLOOR = math.exp(LOG_FLOOR)
 
 
 def _nodes(name: str, arg: str, pred: Any) -> Any:
@@ -71,7 +70,7 @@ def _unit_interval(name: str, arg: str, a: np.ndarray, hint: str = "") -> None:
     bad = ~((a >= 0) & (a <= 1))
     if bad.any():
         raise ValueError(
-            f"{name}: {arg} must lie in [0, 1]{hint}, found {a[bad].flat[0]!r} "
+            f"{name}: {arg} must lie in [0, 1]{hint}, found {a[bad].flat[0].item()!r} "
             f"{checks.where_bad(bad)}"
         )
 
@@ -111,18 +110,20 @@ def half_squared_error(pred: Any, y: Any, reduction: str = "mean") -> Any:
 
 
 def _log_floored(x: Any) -> Any:
-    """log max(x, e^−100) ≥ −100: equal to log x down to e^−100 ≈ 3.7e−44, constant below.
+    """max(log x, −100), PyTorch's floor, with a gradient of exactly 0 where it is floored.
 
-    The floor is taken on x, not on log x, so the clamped entries get a gradient of exactly
-    0 (never 0·∞ = NaN from log's 1/x at x = 0).
+    A floored entry never reaches log: it is replaced by 1 first (log 1 = 0, then dropped),
+    so no −inf is made and no 0·∞ = NaN comes back from log's 1/x at x = 0.
     """
-    data = F.to_numpy(x)
-    keep = data >= _P_FLOOR
+    with np.errstate(divide="ignore", invalid="ignore"):
+        keep = np.log(F.to_numpy(x)) >= LOG_FLOOR
     if keep.all():
         return F.log(x)
     if isinstance(x, Tensor):
-        return where(keep, x, np.asarray(_P_FLOOR, dtype=x.dtype)).log()
-    return F.log(F.value_array(np.where(keep, x, _P_FLOOR)))
+        one, floor = np.ones((), x.dtype), np.asarray(LOG_FLOOR, x.dtype)
+        return where(keep, where(keep, x, one).log(), floor)
+    logs = F.log(F.value_array(np.where(keep, x, 1.0)))
+    return F.value_array(np.where(keep, logs, LOG_FLOOR))
 
 
 def binary_cross_entropy(prob: Any, y: Any, reduction: str = "mean") -> Any:
@@ -130,8 +131,8 @@ def binary_cross_entropy(prob: Any, y: Any, reduction: str = "mean") -> Any:
 
     As PyTorch's ``BCELoss``, each log is floored at −100, so ŷ of exactly 0 or 1 gives a
     finite J (at most 100 per example); the gradient is that of this floored J: −y/ŷ +
-    (1 − y)/(1 − ŷ) wherever the floor is not reached (ŷ and 1 − ŷ ≥ e^−100), and 0 through
-    a floored log. (PyTorch's own backward divides by max(ŷ(1 − ŷ), 1e−12) instead; the two
+    (1 − y)/(1 − ŷ) wherever the floor is not reached (log ŷ and log(1 − ŷ) ≥ −100), and 0
+    through a floored log. (PyTorch's own backward divides by max(ŷ(1 − ŷ), 1e−12) instead; the two
     agree wherever ŷ(1 − ŷ) ≥ 1e−12.) `bce_with_logits` takes z itself and needs no floor.
 
     Raises:
@@ -230,7 +231,7 @@ def hinge(scores: Any, y: Any, reduction: str = "mean") -> Any:
         bad = np.abs(t) != 1
         raise ValueError(
             f"hinge: labels y must be -1 or +1 (for 0/1 labels pass 2 * y - 1), found "
-            f"{t[bad].flat[0]!r} {checks.where_bad(bad)}"
+            f"{t[bad].flat[0].item()!r} {checks.where_bad(bad)}"
         )
     return _reduce("hinge", F.relu(1.0 - t * s), reduction)
 

@@ -130,9 +130,15 @@ class MLP(Module):
         batch = isinstance(x, (list, tuple, np.ndarray)) and len(x) > 0
         if batch and isinstance(x[0], (list, tuple, np.ndarray)):
             return [self(row) for row in x]
-        for layer in self.layers:
-            x = layer(x)
-        return self.output(x)
+        a = x
+        try:
+            for layer in self.layers:
+                a = layer(a)
+        except TypeError as e:  # checked on failure only: the per-example path stays lean
+            raise TypeError(
+                f"MLP: an example must be {self.nin} numbers or Values, got {x!r} ({e})"
+            ) from None
+        return self.output(a)
 
     def __repr__(self) -> str:
         if self.engine == "value":

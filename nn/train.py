@@ -72,7 +72,7 @@ def accuracy(pred: Any, y: Any, threshold: float = 0.0) -> float:
     if t.dtype.kind == "f" and not np.all(np.mod(t, 1) == 0):
         raise ValueError(
             "accuracy: y must hold class labels (whole numbers) or one-hot rows, found "
-            f"{t[np.mod(t, 1) != 0].flat[0]!r}; accuracy is for classification"
+            f"{t[np.mod(t, 1) != 0].flat[0].item()!r}; accuracy is for classification"
         )
     if p.ndim == t.ndim + 1 and p.shape[-1] > 1:
         checks.labels("accuracy: y", t, p.shape[-1])
