@@ -104,6 +104,7 @@ def read_state(
             what = "pickled data" if magic[:1] == b"\x80" else "not a .npz archive"
         raise ValueError(f"{where}: it is {what}")
     state: dict[str, np.ndarray] = {}
+    read: list[str] = []  # the keys whose data was read (the others are placeholders)
     try:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
@@ -127,10 +128,12 @@ def read_state(
                     continue
                 with archive.open(info) as f:
                     state[key] = _FORMAT.read_array(f, allow_pickle=False)
+                read.append(key)
     except _READ_ERRORS as e:
         raise ValueError(f"{where}: {e}") from None
     if not allow_nonfinite:
-        for key, arr in state.items():
+        for key in read:
+            arr = state[key]
             if arr.dtype.kind == "f" and not np.isfinite(arr).all():
                 raise ValueError(
                     f"cannot load {path!r}: entry {key!r} holds NaN or infinite weights "
