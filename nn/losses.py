@@ -4,6 +4,12 @@ Outputs ``pred`` are a `Tensor` (tensor engine) or Values: one `Value`, a list o
 (one per example) or a list of lists (n examples × k outputs) on the value engine. Targets
 ``y`` are numbers or arrays (constants). A loss returns a 0-d Tensor or a Value;
 ``reduction`` is ``"mean"`` (default), ``"sum"`` or ``"none"`` (the per-example terms).
+float32 outputs give a float32 loss; integer outputs and targets are promoted to float64.
+
+Each loss checks its arguments once per call: outputs not empty, targets finite numbers of
+a matching shape, labels in range (class indices in [0, k), ±1 for `hinge`, [0, 1] for the
+binary losses). Outputs are not checked for NaN: they follow IEEE arithmetic, and
+`autograd.detect_anomaly` finds where a NaN starts.
 
 Squared error comes in two conventions: `mse` is PyTorch's mean of (ŷ − y)² over every
 entry; `half_squared_error` is the notes' cost ½‖ŷ − y‖² per example (CS229, UFLDL),

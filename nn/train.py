@@ -218,6 +218,11 @@ def fit(
     Returns:
         A `History`: ``history["loss"]`` (or ``history.loss``) holds the mean training loss
         of each epoch, and one list per metric (batch values weighted by batch size).
+
+    Raises:
+        TypeError, ValueError: bad arguments (X and y must be finite numbers, one row per
+            example), checked before any training; and a step the optimizer refuses (NaN
+            or infinite gradients: the model keeps the weights of the last good step).
     """
     X, y, batch_size = _data(model, X, y, batch_size)
     epochs = checks.integer("epochs", epochs, 0)

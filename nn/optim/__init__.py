@@ -2,7 +2,9 @@
 
 Every optimizer works on `Value` and `Tensor` parameters alike:
 ``opt = nn.optim.Adam(model.parameters(), lr=1e-3)``, then per batch
-``opt.zero_grad(); loss.backward(); opt.step()``.
+``opt.zero_grad(); loss.backward(); opt.step()``. A step is all or nothing: a gradient of
+the wrong shape, a NaN or infinite gradient, or an update that would overflow raises a
+ValueError naming the parameter, and no parameter or optimizer state changes.
 """
 
 from __future__ import annotations

@@ -62,23 +62,33 @@ class Optimizer:
         """Update every parameter that has a gradient (Tensors with ``grad=None`` are skipped).
 
         All or nothing: every gradient is checked first (a number for a Value, an array of
-        the parameter's shape for a Tensor, finite), then every new value is computed, and
-        only then are parameters and state replaced. A gradient of the wrong shape or holding
-        NaN or infinity, or an update that overflows, raises a ValueError naming the
-        parameter and changes nothing (parameters, gradients and optimizer state as before).
+        the parameter's shape for a Tensor), then every new value is computed and checked
+        to be finite, and only then are parameters and state replaced. A gradient of the
+        wrong shape or holding NaN or infinity, or an update that overflows, raises a
+        ValueError naming the parameter and changes nothing (parameters, gradients and
+        optimizer state as before).
         """
-        grads = gradients(self.params)
         changes = []
+        update = self.update
         with no_grad():
-            for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
-                if g is None:
+            for i, (p, old) in enumerate(zip(self.params, self.state, strict=True)):
+                g = p.grad
+                if type(g) is float:  # a Value's gradient: the common case, checked fast
+                    if g - g != 0.0:  # NaN or ±inf
+                        raise _refused(i, p, f"has a gradient of {g}")
+                elif g is None:
                     continue
-                state = dict(self.state[i])
+                else:
+                    g = _array_grad(i, p, g.data if isinstance(g, Node) else g)
+                state = old.copy()
                 t = state["step"] = state.get("step", 0) + 1
-                new = new_value(i, p, self.update(p.data, g, state, t))
-                changes.append((i, new, state))
-            for i, new, state in changes:
-                self.params[i].data = new
+                theta = p.data
+                new = update(theta, g, state, t)
+                if not (type(new) is float and type(theta) is float and new - new == 0.0):
+                    new = new_value(i, p, new, g)  # arrays, and anything not a finite float
+                changes.append((p, i, new, state))
+            for p, i, new, state in changes:  # nothing failed: now change everything
+                p.data = new
                 self.state[i] = state
 
     def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
@@ -102,22 +112,19 @@ def _refused(i: int, p: Any, what: str) -> ValueError:
 def gradients(params: list[Any]) -> list[Any]:
     """Each parameter's gradient (None for a Tensor without one), checked before any update.
 
-    A Value's gradient must be a finite number, a Tensor's a finite array of its shape
-    (a gradient recorded with ``create_graph=True`` gives its numbers).
+    A Value's gradient must be a finite number, a Tensor's an array of numbers of its shape
+    (a gradient recorded with ``create_graph=True`` gives its numbers). NaN or infinity in
+    an array shows in the new value, which `new_value` checks: one pass over the numbers.
     """
     out: list[Any] = []
     for i, p in enumerate(params):
         g = p.grad
-        if isinstance(g, Node):
-            g = g.data
-        if g is None:
-            out.append(None)
-        elif type(g) is float:  # a Value's gradient: the common case, checked fast
-            if not math.isfinite(g):
+        if type(g) is float:
+            if g - g != 0.0:  # NaN or ±inf
                 raise _refused(i, p, f"has a gradient of {g}")
-            out.append(g)
-        else:
-            out.append(_array_grad(i, p, g))
+        elif g is not None:
+            g = _array_grad(i, p, g.data if isinstance(g, Node) else g)
+        out.append(g)
     return out
 
 
@@ -131,22 +138,29 @@ def _array_grad(i: int, p: Any, g: Any) -> Any:
     shape = () if isinstance(p, Value) else p.data.shape
     if arr.shape != shape:
         raise _refused(i, p, f"has a gradient of shape {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise _refused(i, p, f"has NaN or infinite gradients {where_bad(~np.isfinite(arr))}")
     return float(arr) if isinstance(p, Value) else arr
 
 
-def new_value(i: int, p: Any, new: Any) -> Any:
-    """θ's new value in θ's own type, refused if the update overflowed to inf or NaN."""
+def new_value(i: int, p: Any, new: Any, g: Any) -> Any:
+    """θ's new value in θ's own type, refused if it is NaN or infinite.
+
+    A NaN or infinite gradient g always makes θ NaN or infinite, so this one check catches
+    both; the message then says which of the two it was.
+    """
     if isinstance(p, Value):
         new = float(new)
-        finite = math.isfinite(new)
+        if math.isfinite(new):
+            return new
     else:
         new = np.asarray(new, p.data.dtype)
-        finite = bool(np.isfinite(new).all())
-    if not finite:
-        raise _refused(i, p, "would become NaN or infinite after this step")
-    return new
+        if np.isfinite(new).all():
+            return new
+    bad = ~np.isfinite(np.asarray(g))
+    if bad.any():
+        where = f"a gradient of {float(g)}" if isinstance(p, Value) else "NaN or infinite"
+        what = where if isinstance(p, Value) else f"{where} gradients {where_bad(bad)}"
+        raise _refused(i, p, f"has {what}")
+    raise _refused(i, p, "would become NaN or infinite after this step")
 
 
 def hyperparameter(

@@ -92,7 +92,7 @@ class GradientUpdate(Optimizer):
                         f"the rule's step {i} has shape {np.shape(s)}, but params[{i}] has "
                         f"shape {np.shape(p.data)}; no parameter was changed"
                     )
-                news.append(new_value(i, p, p.data - s))
+                news.append(new_value(i, p, p.data - s, grads[i]))
             for p, new in zip(self.params, news, strict=True):
                 p.data = new
         self.rule_state = state

@@ -66,9 +66,7 @@ def _close(ours, theirs, atol=0.0):
 def test_bce_with_logits_at_the_edges_matches_torch(torch, engine, target):
     y = np.full_like(EDGES, target)
     t = torch.tensor(EDGES, requires_grad=True)
-    ref = torch.nn.functional.binary_cross_entropy_with_logits(
-        t, torch.tensor(y), reduction="sum"
-    )
+    ref = torch.nn.functional.binary_cross_entropy_with_logits(t, torch.tensor(y), reduction="sum")
     ref.backward()
     J, grad = _run(engine, L.bce_with_logits, EDGES, y)
     _close(J, ref.item())
