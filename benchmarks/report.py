@@ -68,7 +68,7 @@ def med(xs: list[float]) -> float:
 # --- the demo step ------------------------------------------------------------------------
 
 
-def demo_section(res: dict[str, Any]) -> str:
+def demo_section(res: dict[str, Any], summary: list[list[str]]) -> str:
     libs, rounds = res["libs"], res["rounds"]
 
     def per_round(lib: str, phase: str) -> list[float]:
@@ -89,7 +89,9 @@ def demo_section(res: dict[str, Any]) -> str:
         for lib in libs[1:]:
             ratios = [b / t for b, t in zip(base, per_round(lib, "step"), strict=True)]
             target = TARGETS["speedup_fused" if lib == "value-fused" else "speedup"]
-            speed.append(f"{spread(ratios, unit='×')}: {at_least(med(ratios), target, '×')}")
+            status = at_least(med(ratios), target, "×")
+            speed.append(f"{spread(ratios, unit='×')}: {status}")
+            summary.append([f"demo step, {NAMES[lib]}: speed-up over micrograd", status])
         out[0] += "\n| " + " | ".join(speed) + " |"
     fwd_target = TARGETS["forward_nodes_per_s"] / 1e6
     bwd_target = TARGETS["backward_nodes_per_s"] / 1e6
@@ -100,6 +102,16 @@ def demo_section(res: dict[str, Any]) -> str:
         mem = res["memory"][lib]
         # The node targets are about the engine's own nodes; a fused neuron is a bigger node.
         targeted = lib == "value"
+        if targeted:
+            summary += [
+                ["forward nodes/s", at_least(med(fwd) / 1e6, fwd_target, "M")],
+                ["backward nodes/s", at_least(med(bwd) / 1e6, bwd_target, "M")],
+                ["bytes per node", at_most(mem["forward"], TARGETS["bytes_per_node"])],
+                [
+                    "graph freed by reference counting",
+                    "met" if res["freed"][lib]["freed"] else "**missed**",
+                ],
+            ]
         checks.append(
             [
                 NAMES[lib],
@@ -134,7 +146,7 @@ def demo_section(res: dict[str, Any]) -> str:
 # --- the MLP step ---------------------------------------------------------------------------
 
 
-def mlp_section(res: dict[str, Any]) -> str:
+def mlp_section(res: dict[str, Any], summary: list[list[str]]) -> str:
     libs, rounds = res["libs"], res["rounds"]
     keys = list(rounds[0][libs[0]]["results"])
 
@@ -160,6 +172,7 @@ def mlp_section(res: dict[str, Any]) -> str:
                 row.append(spread(ratios))
                 if lib == "tensor":
                     target_status = at_most(med(ratios), TARGETS["mlp"][model])
+                    summary.append([f"Tensor / PyTorch, {model} {dtype}", target_status])
             row.append(target_status if "tensor" in libs else "")
         losses = [rounds[0][lib]["results"][key]["loss0"] for lib in libs]
         same = max(losses) - min(losses) <= 1e-4 * max(1.0, abs(losses[0]))
@@ -180,7 +193,7 @@ def mlp_section(res: dict[str, Any]) -> str:
 # --- Theorem 3.1 ------------------------------------------------------------------------------
 
 
-def scaling_section(res: dict[str, Any]) -> str:
+def scaling_section(res: dict[str, Any], summary: list[list[str]]) -> str:
     runs, sizes = res["runs"], res["sizes"]
     rows, statuses = [], []
     for kind in ("chain", "wide"):
@@ -209,13 +222,25 @@ def scaling_section(res: dict[str, Any]) -> str:
                     spread(per["free"]),
                 ]
             )
+        ratio_status = at_most(worst_ratio, TARGETS["backward_over_forward"])
+        growth_status = [
+            at_most(growth[p], TARGETS["growth"], "×") for p in ("forward", "backward")
+        ]
         statuses.append(
-            f"- {kind}: backward/forward (worst size) "
-            f"{at_most(worst_ratio, TARGETS['backward_over_forward'])}; time per node at "
-            f"{sizes[-1]} over {sizes[0]}: forward "
-            f"{at_most(growth['forward'], TARGETS['growth'], '×')}, backward "
-            f"{at_most(growth['backward'], TARGETS['growth'], '×')}"
+            f"- {kind}: backward/forward (worst size) {ratio_status}; time per node at "
+            f"{sizes[-1]} over {sizes[0]}: forward {growth_status[0]}, backward {growth_status[1]}"
         )
+        summary += [
+            [f"Theorem 3.1, {kind}: backward / forward at every size", ratio_status],
+            [
+                f"Theorem 3.1, {kind}: forward per node, {sizes[-1]} over {sizes[0]}",
+                growth_status[0],
+            ],
+            [
+                f"Theorem 3.1, {kind}: backward per node, {sizes[-1]} over {sizes[0]}",
+                growth_status[1],
+            ],
+        ]
     head = [
         "graph",
         "nodes",
@@ -244,26 +269,29 @@ def markdown(machine: dict[str, str], results: dict[str, Any], command: str) -> 
         "## Machine",
         table(["", ""], [[k, v] for k, v in machine.items()]),
     ]
+    summary: list[list[str]] = []
+    sections: list[str] = []
     if "demo" in results:
-        parts += [
+        sections += [
             "## Value engine vs micrograd: micrograd's demo step",
             "MLP(2, [16, 16, 1]) on 100 moons points, hinge loss + 1e-4·Σp², backward, SGD "
             "update, graph dropped; the same code and initial weights on both engines, the "
             "cycle collector on (as a user has it).",
-            demo_section(results["demo"]),
+            demo_section(results["demo"], summary),
         ]
     if "mlp" in results:
-        parts += [
+        sections += [
             "## Tensor engine vs PyTorch (CPU) vs numpy by hand: one training step",
             "Forward, loss (hinge + L2 for one output, softmax cross-entropy for ten), "
             "backward and an SGD update, from the same weights and data.",
-            mlp_section(results["mlp"]),
+            mlp_section(results["mlp"], summary),
         ]
     if "scaling" in results:
-        parts += [
+        sections += [
             "## Theorem 3.1: time per node as the graph grows (Value engine)",
             "`chain`: x ← x·a + b repeated; `wide`: n/2 products of one leaf summed by a "
             "balanced tree. Each size in a fresh process, cycle collector on.",
-            scaling_section(results["scaling"]),
+            scaling_section(results["scaling"], summary),
         ]
+    parts += ["## Targets", table(["target", "result (median)"], summary), *sections]
     return "\n\n".join(parts) + "\n"
