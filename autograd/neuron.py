@@ -27,4 +27,14 @@ def neuron(w: Sequence[Any], x: Sequence[Any], b: Any) -> Any:
     inputs: list[Any] = [b] * (2 * n + 1)
     inputs[1::2] = w  # b, w₁, x₁, w₂, x₂, ...: each weight next to its input
     inputs[2::2] = x
-    return NEURON(*inputs)
+    # Written for speed: with b a node (a parameter, as usual) its type records the node
+    # directly, skipping the op's dispatch over all 2n + 1 inputs.
+    apply = getattr(type(b), "_apply", None)
+    z = apply(NEURON, *inputs) if apply is not None else NEURON(*inputs)
+    if z is NotImplemented:  # Values and Tensors mixed in one neuron
+        kinds = sorted({type(v).__name__ for v in inputs})
+        raise TypeError(
+            f"neuron: w, x and b must be Values and numbers, or Tensors and arrays; got "
+            f"{', '.join(kinds)} (convert them to one node type first)"
+        )
+    return z

@@ -84,3 +84,8 @@ def test_neuron_on_numbers_computes_without_a_graph() -> None:
 def test_neuron_with_mismatched_lengths_names_both() -> None:
     with pytest.raises(ValueError, match="w has 2 entries but x has 3"):
         neuron([Value(1.0)] * 2, [Value(1.0)] * 3, Value(0.0))
+
+
+def test_neuron_mixing_values_and_tensors_names_both_types() -> None:
+    with pytest.raises(TypeError, match="Tensor, Value"):
+        neuron([Tensor(np.ones(2))], [Value(1.0)], Value(0.0))
