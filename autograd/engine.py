@@ -148,7 +148,7 @@ def _run_rules(
                     gi = node._vjp(i, g, out, inputs)
                     if on_step is not None:
                         on_step(node, i, g, gi)
-                    x._accumulate(gi)
+                    x._accumulate(gi, gi is g)
     return ran
 
 

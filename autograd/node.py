@@ -134,8 +134,12 @@ class Node:
         """Forget the previous pass (intermediate nodes show one pass only)."""
         raise NotImplementedError
 
-    def _accumulate(self, g: Any) -> None:
-        """``self.grad += g``, summing a broadcast gradient back to this node's shape."""
+    def _accumulate(self, g: Any, passed_through: bool = False) -> None:
+        """``self.grad += g``, summing a broadcast gradient back to this node's shape.
+
+        ``passed_through`` says that ``g`` is the upstream gradient itself (a rule such as
+        addition's hands it on unchanged), so it may be shared with other nodes.
+        """
         raise NotImplementedError
 
     def _vjp(self, i: int, g: Any, out: Any, inputs: tuple) -> Any:

@@ -282,13 +282,21 @@ class Tensor(Node):
             "(update parameters after backward(), not between forward and backward)"
         )
 
-    def _accumulate(self, g: Any) -> None:
+    def _accumulate(self, g: Any, passed_through: bool = False) -> None:
         data = self._data  # the slot, not the property: this runs for every edge
         if g.shape != data.shape:
-            g = unbroadcast(g, data.shape)
-        # Leaves get their own copy: a rule may hand the same array to several inputs.
-        if type(g) is not Tensor and (self.grad_fn is None or g.dtype != data.dtype):
-            g = np.array(g, dtype=data.dtype)
+            g = unbroadcast(g, data.shape)  # a sum: a new array (or a node's sum)
+        elif (
+            self.grad_fn is None
+            and type(g) is not Tensor
+            and (passed_through or g.base is not None)
+        ):
+            # The upstream array itself, or a view of one: a leaf, which keeps its gradient
+            # across steps, gets its own copy. (A new array from a rule is its own already,
+            # and copying it would cost a pass over memory.)
+            g = g.copy()
+        if type(g) is not Tensor and g.dtype != data.dtype:
+            g = g.astype(data.dtype)
         self.grad = g if self.grad is None else self.grad + g
 
 

@@ -164,7 +164,7 @@ class Value(Node):
     def _clear_grad(self) -> None:
         self.grad = 0.0
 
-    def _accumulate(self, g: Any) -> None:
+    def _accumulate(self, g: Any, passed_through: bool = False) -> None:
         grad = self.grad
         # Assigning on the first contribution keeps create_graph gradients free of "0 +".
         self.grad = g if (type(grad) is float and grad == 0.0) else grad + g

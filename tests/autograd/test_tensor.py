@@ -77,6 +77,16 @@ def test_leaf_grads_are_independent_arrays() -> None:
     (a + b).sum().backward()
     a.grad[0] = 100.0
     assert b.grad[0] == 1.0
+    # Addition hands the upstream array itself to both inputs: each leaf still owns its own.
+    c, d = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
+    w = Tensor([5.0, 6.0], requires_grad=True)
+    ((c + d) * w).sum().backward()
+    assert not np.shares_memory(c.grad, d.grad)
+    c.grad *= 0.0
+    np.testing.assert_array_equal(d.grad, [5.0, 6.0])
+    W = Tensor(np.ones((2, 3)), requires_grad=True)
+    (W.T * 2.0).sum().backward()  # transpose's rule returns a view of the upstream array
+    assert W.grad.base is None and W.grad.flags.writeable
 
 
 def test_softmax_family_is_stable_at_plus_minus_1000() -> None:
