@@ -15,7 +15,8 @@ import numpy as np
 
 from .engine import backward, topological_order
 from .node import Node
-from .tensor import Tensor, as_array
+from .tensor import Tensor
+from .tensor_args import as_array
 from .value import Value
 
 

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from . import tensor_rules as T
-from .tensor import Tensor, as_array
+from .tensor import Tensor
+from .tensor_args import as_array
 
 
 def _tensors(tensors: Sequence[Any], what: str) -> list[Tensor]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -12,31 +11,15 @@ from .anomaly import check_forward
 from .engine import grad_mode
 from .node import Node
 from .ops import Op
+from .tensor_args import (
+    as_array,
+    check_broadcast,
+    check_matmul,
+    new_shape,
+    normalize_axis,
+    normalize_index,
+)
 from .tensor_rules import unbroadcast
-
-
-def as_array(data: Any, dtype: Any = None, what: str = "data") -> np.ndarray:
-    """A float ndarray from numbers, lists or arrays: float64 unless ``dtype`` says."""
-    if isinstance(data, Tensor):
-        data = data.data
-    if dtype is not None and np.dtype(dtype).kind != "f":
-        raise ValueError(
-            f"dtype must be a float type such as 'float32' or 'float64', got {dtype!r}"
-        )
-    try:
-        arr = np.asarray(data, dtype=dtype)
-    except ValueError as e:
-        raise ValueError(f"{what} must be a rectangular array of numbers: {e}") from None
-    except TypeError as e:
-        raise TypeError(f"{what} must be numbers or an array of numbers: {e}") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{what} must be numeric, got an array of dtype {arr.dtype} "
-            f"({type(data).__name__}); convert it to float first"
-        )
-    if arr.dtype.kind != "f":  # integers and booleans are promoted, never truncated
-        arr = arr.astype(np.float64)
-    return arr
 
 
 class Tensor(Node):
@@ -198,33 +181,33 @@ class Tensor(Node):
 
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Σ over ``axis`` (all axes by default)."""
-        return self._apply(T.SUM, self, _axis(axis, self.ndim), keepdims)
+        return self._apply(T.SUM, self, normalize_axis(axis, self.ndim), keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Average over ``axis`` (all axes by default)."""
-        return self._apply(T.MEAN, self, _axis(axis, self.ndim), keepdims)
+        return self._apply(T.MEAN, self, normalize_axis(axis, self.ndim), keepdims)
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Largest entry over ``axis``; tied maxima share the gradient equally."""
-        return self._apply(T.MAX, self, _axis(axis, self.ndim), keepdims)
+        return self._apply(T.MAX, self, normalize_axis(axis, self.ndim), keepdims)
 
     def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """log Σ exp(x) over ``axis``, computed without overflow."""
-        return self._apply(T.LOGSUMEXP, self, _axis(axis, self.ndim), keepdims)
+        return self._apply(T.LOGSUMEXP, self, normalize_axis(axis, self.ndim), keepdims)
 
     def softmax(self, axis: int = -1) -> Tensor:
         """exp(x) / Σ exp(x) along ``axis``, stable for large inputs."""
-        return self._apply(T.SOFTMAX, self, _axis(axis, self.ndim))
+        return self._apply(T.SOFTMAX, self, normalize_axis(axis, self.ndim))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x − logsumexp(x) along ``axis``, stable for large inputs."""
-        return self._apply(T.LOG_SOFTMAX, self, _axis(axis, self.ndim))
+        return self._apply(T.LOG_SOFTMAX, self, normalize_axis(axis, self.ndim))
 
     def reshape(self, *shape: Any) -> Tensor:
         """The same entries in a new shape (one dimension may be -1)."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
-        return self._apply(T.RESHAPE, self, _new_shape(self.shape, shape))
+        return self._apply(T.RESHAPE, self, new_shape(self.shape, shape))
 
     def transpose(self, *axes: Any) -> Tensor:
         """Permute the axes (reverse them when none are given)."""
@@ -236,7 +219,7 @@ class Tensor(Node):
         return self._apply(T.TRANSPOSE, self, axes)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return self._apply(T.GETITEM, self, _index(index))
+        return self._apply(T.GETITEM, self, normalize_index(index))
 
     # Hooks the backward core calls. --------------------------------------------------------
     def _seed(self, gradient: Any, create_graph: bool) -> Any:
@@ -327,71 +310,12 @@ def _shape(x: Any) -> tuple[int, ...]:
 
 
 def _check_broadcast(op: Op, a: Any, b: Any) -> None:
-    sa, sb = _shape(a), _shape(b)
-    # numpy's rule spelled out, for speed (np.broadcast_shapes costs more than most ops):
-    # aligned from the right, each pair of sizes is equal or has a 1.
-    for m, n in zip(reversed(sa), reversed(sb), strict=False):
-        if m != n and m != 1 and n != 1:
-            raise ValueError(f"{op.name}: shapes {sa} and {sb} cannot be broadcast together")
+    check_broadcast(op.name, _shape(a), _shape(b))
 
 
 def _matmul(a: Any, b: Any) -> Tensor:
     a, b = _operand(a), _operand(b)
     if a is NotImplemented or b is NotImplemented:
         return NotImplemented
-    sa, sb = _shape(a), _shape(b)
-    if not sa or not sb:
-        raise ValueError(f"matmul needs at least 1-D operands, got shapes {sa} and {sb}")
-    k_a, k_b = sa[-1], (sb[-2] if len(sb) > 1 else sb[0])
-    try:
-        if k_a != k_b:
-            raise ValueError
-        if len(sa) > 2 or len(sb) > 2:  # batches of matrices: their batch shapes broadcast
-            np.broadcast_shapes(sa[:-2], sb[:-2])
-    except ValueError:
-        raise ValueError(
-            f"matmul: shapes {sa} and {sb} do not match (inner sizes {k_a} and {k_b})"
-        ) from None
+    check_matmul(_shape(a), _shape(b))
     return Tensor._apply(T.MATMUL, a, b)
-
-
-def _axis(axis: Any, ndim: int) -> Any:
-    """Check and normalise an axis argument (int, tuple of ints, or None)."""
-    if axis is None:
-        return None
-    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
-    for a in axes:
-        if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
-            raise TypeError(f"axis must be an int, a tuple of ints or None, got {axis!r}")
-        if not -max(ndim, 1) <= a < max(ndim, 1):
-            raise ValueError(f"axis {axis!r} is out of range for a tensor with {ndim} dimensions")
-    axes = tuple(int(a) % max(ndim, 1) for a in axes)
-    return axes if isinstance(axis, (tuple, list)) else axes[0]
-
-
-def _new_shape(old: tuple[int, ...], shape: tuple) -> tuple[int, ...]:
-    """``shape`` with its -1 resolved, or a ValueError naming both shapes."""
-    size = math.prod(old)
-    new = tuple(int(n) for n in shape)
-    known = math.prod(n for n in new if n != -1)
-    if new.count(-1) == 1 and known and size % known == 0:
-        new = tuple(size // known if n == -1 else n for n in new)
-    if any(n < 0 for n in new) or math.prod(new) != size:
-        raise ValueError(f"cannot reshape a tensor of shape {old} into {shape}")
-    return new
-
-
-def _index(index: Any) -> Any:
-    """Indices as numpy takes them: Tensors to integer arrays, boolean masks to positions."""
-    parts = index if isinstance(index, tuple) else (index,)
-    out = []
-    for p in parts:
-        if isinstance(p, Tensor):
-            p = p.data.astype(np.intp)
-        if isinstance(p, list):
-            p = np.asarray(p)
-        if isinstance(p, np.ndarray) and p.dtype == bool:
-            out.extend(np.nonzero(p))
-            continue
-        out.append(p)
-    return tuple(out) if isinstance(index, tuple) or len(out) > 1 else out[0]
