@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from . import checks
 from .init import Init, Rng, generator
 from .layers import Linear
 from .layers import activation as make_activation
@@ -42,6 +43,11 @@ class MLP(Module):
             value engine (as micrograd); on the tensor engine ``"he"`` for ReLU hidden layers,
             else ``"xavier"``.
         rng: an int seed, an `np.random.Generator`, or None (Python's `random`, as micrograd).
+        fused: value engine: each neuron's z = w·a[l−1] + b is one node (`autograd.neuron`,
+            drawn as z) instead of micrograd's 2n nodes: the same parameters, outputs and
+            gradients, several times faster. Accepted and ignored on the tensor engine, whose
+            layers already compute Z = X Wᵀ + b as one matrix product, so one call works with
+            either engine.
 
     Both engines have the same `state_dict` keys and shapes (``layers.0.W`` of shape
     (out, in), ``layers.0.b`` of shape (out,), ...), so a model trained on one loads into
@@ -58,6 +64,7 @@ class MLP(Module):
         engine: str = "value",
         init: Init | None = None,
         rng: Rng = None,
+        fused: bool = False,
     ) -> None:
         if engine not in ENGINES:
             raise ValueError(f"engine must be 'value' or 'tensor', got {engine!r}")
@@ -71,6 +78,7 @@ class MLP(Module):
                 f"activation (hidden layers) must be one of {list(_HIDDEN)}, got {activation!r}"
             )
         activation = activation.lower()
+        fused = checks.flag("fused", fused)
         out_act = _output(output_activation)
         if init is None:
             init = "uniform" if engine == "value" else ("he" if activation == "relu" else "xavier")
@@ -91,6 +99,7 @@ class MLP(Module):
                     activation=hidden,
                     init=init,
                     rng=rng,
+                    fused=fused,
                 )
                 for i in range(len(nouts))
             ]

@@ -3,7 +3,8 @@
 A neuron computes z = Σ_j w_j a_j + b and a = g(z) with one `Value` per weight, so every
 multiplication and addition is a node of the graph a student can draw. The sum runs in
 micrograd's order (b + w₁a₁ + w₂a₂ + ...), so with the same weights the numbers agree
-with micrograd's to the last bit.
+with micrograd's to the last bit. With ``fused=True`` the same sum is one node, the notes'
+z (`autograd.neuron`): the same numbers, 1 node instead of 2n, several times faster.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from autograd import Value
+from autograd import Value, neuron
 
+from . import checks
 from .init import Init, Rng, initialize
 from .module import Entry, Module
 
@@ -37,6 +39,10 @@ class Neuron(Module):
         activation: ``"relu"`` (micrograd's), ``"tanh"`` or ``"sigmoid"``.
         init: how to draw ``w`` (see `nn.init`; micrograd's U(−1, 1) by default).
         rng: an int seed, an `np.random.Generator`, or None (Python's `random`, as micrograd).
+        fused: record z = w·a_prev + b as one node (`autograd.neuron`, drawn as z) instead
+            of micrograd's 2n nodes (n products, n sums): the same parameters, numbers and
+            gradients, a smaller graph and a several times faster step. False (micrograd's
+            graph) by default.
     """
 
     def __init__(
@@ -46,21 +52,24 @@ class Neuron(Module):
         activation: str = "relu",
         init: Init = "uniform",
         rng: Rng = None,
+        fused: bool = False,
     ) -> None:
+        fused = checks.flag("fused", fused)
         W, b = initialize(init, 1, nin, rng)
-        self._set(W[0].tolist(), float(b[0]), nonlin, activation)
+        self._set(W[0].tolist(), float(b[0]), nonlin, activation, fused)
 
     @classmethod
-    def _from(cls, w: list[float], b: float, nonlin: bool, activation: str) -> Neuron:
-        neuron = cls.__new__(cls)
-        neuron._set(w, b, nonlin, activation)
-        return neuron
+    def _from(cls, w: list[float], b: float, nonlin: bool, activation: str, fused: bool) -> Neuron:
+        unit = cls.__new__(cls)
+        unit._set(w, b, nonlin, activation, fused)
+        return unit
 
-    def _set(self, w: list[float], b: float, nonlin: bool, activation: str) -> None:
+    def _set(self, w: list[float], b: float, nonlin: bool, activation: str, fused: bool) -> None:
         self.w = [Value(x) for x in w]
         self.b = Value(b)
         self.nonlin = bool(nonlin)
         self.activation = _check_activation(activation)
+        self.fused = fused
 
     def forward(self, x: Any) -> Value:
         """a = g(b + Σ_j w_j x_j) for one example ``x`` (numbers or Values)."""
@@ -68,12 +77,15 @@ class Neuron(Module):
             x = [x]
         if len(x) != len(self.w):
             raise ValueError(f"this Neuron takes {len(self.w)} inputs, got {len(x)}")
-        z = sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
+        if self.fused:
+            z = neuron(self.w, x, self.b)
+        else:
+            z = sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
         return getattr(z, self.activation)() if self.nonlin else z
 
     def __repr__(self) -> str:
         kind = _NAMES[self.activation] if self.nonlin else "Linear"
-        return f"{kind}Neuron({len(self.w)})"
+        return f"{kind}Neuron({len(self.w)}{', fused' if self.fused else ''})"
 
 
 class Layer(Module):
@@ -82,6 +94,7 @@ class Layer(Module):
     Calling it on one example gives a list of ``nout`` Values (one Value when ``nout`` is 1).
     Its saved state shows the neurons as one layer of the notes: ``W`` of shape (nout, nin)
     (row i is neuron i's weights) and ``b`` of shape (nout,), the tensor engine's keys.
+    ``fused=True`` makes each neuron's z one node (see `Neuron`).
     """
 
     def __init__(
@@ -92,10 +105,12 @@ class Layer(Module):
         activation: str = "relu",
         init: Init = "uniform",
         rng: Rng = None,
+        fused: bool = False,
     ) -> None:
+        fused = checks.flag("fused", fused)
         W, b = initialize(init, nout, nin, rng)
         self.neurons = [
-            Neuron._from(W[i].tolist(), float(b[i]), nonlin, activation) for i in range(nout)
+            Neuron._from(W[i].tolist(), float(b[i]), nonlin, activation, fused) for i in range(nout)
         ]
 
     def forward(self, x: Sequence[Any] | Value) -> Value | list[Value]:
