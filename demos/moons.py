@@ -7,10 +7,11 @@ descent on the max-margin (hinge) loss plus weight decay (UFLDL's (λ/2)ΣW²):
     J = (1/n) Σᵢ max(0, 1 − y(i) s(i)) + (λ/2) Σ W²,    θ := θ − α_k ∇θ J,
     α_k = 1 − 0.9 k/100 (micrograd's schedule).
 
-The value engine computes every z_j = w_jᵀx + b_j as a loop of scalar nodes; the tensor
-engine computes Z = X Wᵀ + b as one matrix product. Started from the same weights, the two
-follow the same path to rounding level, at very different speeds. Writes ``moons.png``
-(decision boundary and loss curve) and ``mlp.svg`` (the trained network, as the notes draw it).
+The value engine computes every z_j = w_jᵀx + b_j as one scalar node (``fused=True``,
+`autograd.neuron`); the tensor engine computes Z = X Wᵀ + b as one matrix product.
+Started from the same weights, the two follow the same path to rounding level, at very
+different speeds. Writes ``moons.png`` (decision boundary and loss curve) and ``mlp.svg``
+(the trained network, as the notes draw it).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def train(model: nn.MLP, X: np.ndarray, y: np.ndarray, steps: int) -> dict[str, 
     losses, accuracies = [], []
     start = time.perf_counter()
     for _ in progress(range(steps), steps, f"{model.engine} engine"):
-        # value: a loop over examples, each a graph of scalar nodes (z_j = w_jᵀx + b_j);
+        # value: a loop over examples, one scalar node per z_j = w_jᵀx + b_j (fused);
         # tensor: one matrix product per layer (Z = X Wᵀ + b).
         scores = [model(x) for x in X.tolist()] if model.engine == "value" else model(X)
         J = nn.losses.hinge(scores, y) + nn.losses.l2_penalty(model, LAMBDA)
@@ -107,7 +108,11 @@ def run(out: Any, fast: bool, seed: int, engines: Sequence[str] = ("value", "ten
     models = {}
     for i, engine in enumerate(engines):
         section(f"{'The same network' if i else 'Training'} on the {engine} engine, {steps} steps")
-        model = nn.MLP(2, [16, 16, 1], engine=engine)
+        # fused: each neuron's z = w·x + b is one node on the value engine (ignored on the
+        # tensor engine, whose layers are one matrix product already).
+        model = nn.MLP(2, [16, 16, 1], engine=engine, fused=True)
+        if engine == "value":
+            equation("fused=True: each neuron's z = w·x + b is one node")
         model.load_state_dict(start)  # the same initial weights on every engine
         results[engine] = train(model, X, y, steps)
         models[engine] = model
