@@ -138,6 +138,7 @@ def _run_rules(
                 continue
             g = node.grad
             ran.append(node)
+            node._check_saved()  # once per node, before any of its rules reads its inputs
             raw = node._inputs
             if create_graph:  # rules applied to nodes record the backward pass too
                 out, inputs = node, raw
