@@ -38,7 +38,7 @@ def gradients(out: Node, wrt: Sequence[Node], create_graph: bool = False) -> lis
     Runs the engine's backward pass and then puts every leaf's ``.grad`` back as it was.
     """
     if not out.requires_grad:  # out does not depend on anything that takes gradients
-        return [Value(0.0) if isinstance(w, Value) else np.zeros_like(w.data) for w in wrt]
+        return [_zero(w, create_graph) for w in wrt]
     leaves = [n for n in topological_order(out) if n.grad_fn is None]
     keep = {id(n): n for n in [*leaves, *wrt]}
     saved = [(n, n.grad) for n in keep.values()]
@@ -49,14 +49,20 @@ def gradients(out: Node, wrt: Sequence[Node], create_graph: bool = False) -> lis
         result = []
         for w in wrt:
             g = w.grad
-            if g is None or (isinstance(w, Value) and isinstance(g, float) and g == 0.0):
-                g = Value(0.0) if create_graph and isinstance(w, Value) else g
-                g = np.zeros_like(w.data) if g is None else g
-            result.append(g)
+            # None (a Tensor) or 0.0 (a Value) where out does not depend on w.
+            unused = g is None or (type(g) is float and g == 0.0)
+            result.append(_zero(w, create_graph) if unused else g)
         return result
     finally:
         for n, g in saved:
             n.grad = g
+
+
+def _zero(w: Node, create_graph: bool) -> Any:
+    """The gradient with respect to ``w`` of something that does not depend on it."""
+    if isinstance(w, Value):
+        return Value(0.0) if create_graph else 0.0
+    return np.zeros_like(w.data)
 
 
 def _argnums(argnums: int | Sequence[int]) -> tuple[tuple[int, ...], bool]:
