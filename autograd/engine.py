@@ -117,12 +117,15 @@ def backward(
     try:
         if root._float_grads and not create_graph and on_step is None:
             return _run_float_rules(root, order, seed)
-        return _run_rules(root, order, seed, create_graph, on_step)
+        ran = _run_rules(root, order, seed, create_graph, on_step)
     except BaseException:
         # A pass that fails (anomaly, changed data, Ctrl-C) leaves no half-summed gradients.
         for node, grad in leaves:
             node.grad = grad
         raise
+    for node in ran:
+        node._release_saved()
+    return ran
 
 
 def _run_rules(

@@ -145,6 +145,9 @@ class Node:
     def _check_saved(self) -> None:
         """Raise if the values this node's rules read changed since the forward pass."""
 
+    def _release_saved(self) -> None:
+        """A backward pass has run this node's rules: what they read may change now."""
+
     def _vjp(self, i: int, g: Any, out: Any, inputs: tuple) -> Any:
         """The derivative rule of input ``i``: its share of ∂J/∂input."""
         return self.grad_fn.grads[i](g, out, *inputs)

@@ -15,6 +15,8 @@ arithmetic operators and other ops.
 
 from __future__ import annotations
 
+import dis
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -54,7 +56,7 @@ class Op:
         local: the local derivative ∂out/∂input of each input, in words, for `explain`.
     """
 
-    __slots__ = ("array", "grads", "local", "name", "scalar", "symbol")
+    __slots__ = ("array", "grads", "local", "name", "saves", "scalar", "symbol")
 
     def __init__(
         self,
@@ -71,6 +73,9 @@ class Op:
         self.array = array
         self.grads = grads
         self.local = local
+        #: What the rules read besides ``g``: positions in ``(out, *inputs)``, or None for
+        #: all of them (PyTorch's "saved tensors"); these arrays are kept read-only.
+        self.saves = _read_by(grads)
 
     def __call__(self, *inputs: Any) -> Any:
         """Apply the op: to nodes (records a node), arrays, or floats."""
@@ -91,3 +96,27 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
+
+
+def _read_by(rules: Any) -> tuple[int, ...] | None:
+    """The positions in ``(out, *inputs)`` that any of ``rules`` reads, found in their
+    bytecode; None (all of them) unless every rule is a plain function of named arguments.
+
+    A rule that passes an argument on to a helper counts as reading it.
+    """
+    if not isinstance(rules, tuple):
+        return None
+    read: set[int] = set()
+    for rule in rules:
+        if rule is None:  # an input with no gradient (a condition, an index)
+            continue
+        if not inspect.isfunction(rule):
+            return None
+        code = rule.__code__
+        if code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS):
+            return None
+        loaded = {i.argval for i in dis.get_instructions(code) if i.opname.startswith("LOAD_FAST")}
+        loaded.update(code.co_cellvars)  # read by an inner function or comprehension
+        names = code.co_varnames[1 : code.co_argcount]  # after g: out, then the inputs
+        read.update(k for k, name in enumerate(names) if name in loaded)
+    return tuple(sorted(read))

@@ -11,6 +11,7 @@ from .anomaly import check_forward
 from .engine import grad_mode
 from .node import Node
 from .ops import Op
+from .saved import hold, release
 from .tensor_args import (
     as_array,
     check_broadcast,
@@ -34,6 +35,7 @@ class Tensor(Node):
         "__weakref__",
         "_data",
         "_inputs",
+        "_read_only",
         "_saved_versions",
         "_version",
         "grad",
@@ -55,15 +57,17 @@ class Tensor(Node):
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
         self._inputs = ()
+        self._read_only = ()
         self.label = label
 
     @property
     def data(self) -> np.ndarray:
         """The array held.
 
-        Assign a new array freely between training steps. Assigning one while a graph that
-        used this tensor waits for ``backward()`` makes that ``backward()`` raise instead of
-        returning gradients of values that are no longer there.
+        Assign a new array or write into this one freely between training steps. While a
+        graph that used this tensor waits for ``backward()``, the array is read-only (a
+        write into it fails at once), and assigning a new array makes that ``backward()``
+        raise instead of returning gradients of values that are no longer there.
         """
         return self._data
 
@@ -84,8 +88,13 @@ class Tensor(Node):
         t.requires_grad = grad_fn is not None
         t.grad_fn = grad_fn
         t._inputs = inputs
+        t._read_only = hold(_saved_arrays(grad_fn, data, inputs)) if grad_fn is not None else ()
         t.label = ""
         return t
+
+    def __del__(self) -> None:
+        if self._read_only:
+            release(self._read_only)
 
     @classmethod
     def _apply(cls, op: Op, *inputs: Any) -> Tensor:
@@ -241,6 +250,11 @@ class Tensor(Node):
     def _clear_grad(self) -> None:
         self.grad = None
 
+    def _release_saved(self) -> None:
+        if self._read_only:
+            release(self._read_only)
+            self._read_only = ()
+
     def _check_saved(self) -> None:
         if self._version or self._saved_versions != _versions(self._inputs):
             raise RuntimeError(self._changed_message())
@@ -280,6 +294,19 @@ class Tensor(Node):
         if type(g) is not Tensor and g.dtype != data.dtype:
             g = g.astype(data.dtype)
         self.grad = g if self.grad is None else self.grad + g
+
+
+def _saved_arrays(op: Op, out: np.ndarray, inputs: tuple) -> list[np.ndarray]:
+    """The arrays the rules of ``op`` read (its result, its tensor inputs): they are kept
+    read-only until those rules have run (`autograd.saved`)."""
+    saves = range(len(inputs) + 1) if op.saves is None else op.saves
+    arrays = []
+    for k in saves:  # 0 is the result, k the input k - 1
+        if k == 0:
+            arrays.append(out)
+        elif isinstance(inputs[k - 1], Tensor):
+            arrays.append(inputs[k - 1]._data)
+    return arrays
 
 
 def _versions(inputs: tuple) -> tuple[int, ...]:

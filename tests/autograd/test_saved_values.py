@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pytest
 
+import nn
 from autograd import Tensor
+
+from .op_table import ELEMENTWISE, TENSOR_ONLY, Row
+from .test_ops import _inputs
 
 
 def test_replacing_an_input_before_backward_raises_naming_the_op() -> None:
@@ -18,10 +24,10 @@ def test_replacing_an_input_before_backward_raises_naming_the_op() -> None:
     assert W.grad is None
 
 
-def test_augmented_assignment_counts_as_a_change() -> None:
+def test_assigning_a_changed_copy_counts_as_a_change() -> None:
     b = Tensor(np.zeros(3), requires_grad=True)
     J = (b * b).sum()
-    b.data += 1.0
+    b.data = b.data + 1.0
     with pytest.raises(RuntimeError, match="replaced after the graph was built"):
         J.backward()
 
@@ -44,3 +50,144 @@ def test_updates_after_backward_keep_working() -> None:
         J.backward()
         W.data -= 0.25 * W.grad
     np.testing.assert_allclose(W.data, np.full(3, 0.125))
+
+
+# Writing into a saved array: read-only until the backward pass has run. -------------------
+def test_writing_into_a_saved_input_fails_at_once_and_changes_nothing() -> None:
+    W = Tensor(np.ones((2, 3)), requires_grad=True)
+    X = Tensor(np.arange(12.0).reshape(4, 3))
+    J = (X @ W.T).tanh().sum()
+    for write in (
+        lambda: W.data.__setitem__(0, 5.0),
+        lambda: W.data.__imul__(2.0),
+        lambda: np.copyto(W.data, 0.0),
+        lambda: X.data.fill(0.0),
+    ):
+        with pytest.raises(ValueError, match="read-only"):
+            write()
+    np.testing.assert_array_equal(W.data, np.ones((2, 3)))
+    J.backward()
+    expected = (1 - np.tanh(X.data @ W.data.T) ** 2).T @ X.data
+    np.testing.assert_allclose(W.grad, expected)
+
+
+def test_augmented_assignment_while_a_graph_waits_fails_and_changes_nothing() -> None:
+    b = Tensor(np.zeros(3), requires_grad=True)
+    J = (b * b).sum()
+    with pytest.raises(ValueError, match="read-only"):
+        b.data += 1.0
+    np.testing.assert_array_equal(b.data, np.zeros(3))
+    J.backward()
+    np.testing.assert_array_equal(b.grad, np.zeros(3))
+
+
+def test_writing_into_an_intermediate_result_fails_at_once() -> None:
+    x = Tensor([0.5, 1.0], requires_grad=True)
+    y = x.exp()  # exp's rule reads its own result
+    J = y.sum()
+    with pytest.raises(ValueError, match="read-only"):
+        y.data[0] = 0.0
+    J.backward()
+    np.testing.assert_allclose(x.grad, np.exp([0.5, 1.0]))
+
+
+def test_arrays_are_writeable_again_after_backward() -> None:
+    W = Tensor(np.ones(3), requires_grad=True)
+    for _ in range(3):
+        W.grad = None
+        J = (W * W).sum()
+        J.backward()
+        W.data[:] -= 0.25 * W.grad  # in place, while J (and its graph) is still alive
+    np.testing.assert_allclose(W.data, np.full(3, 0.125))
+
+
+def test_arrays_are_writeable_again_when_the_graph_is_dropped() -> None:
+    W = Tensor(np.ones(3), requires_grad=True)
+    J = (W * W).sum()
+    assert not W.data.flags.writeable
+    del J
+    W.data[0] = 2.0
+    assert W.data[0] == 2.0
+
+
+def test_an_array_stays_read_only_while_another_graph_still_needs_it() -> None:
+    W = Tensor(np.ones(3), requires_grad=True)
+    J1 = (W * W).sum()
+    J2 = (W * 3.0).sum()
+    J1.backward()
+    with pytest.raises(ValueError, match="read-only"):
+        W.data[0] = 2.0
+    J2.backward()
+    W.data[0] = 2.0
+    del J1, J2
+
+
+def test_a_callers_array_is_shared_locked_and_given_back() -> None:
+    arr = np.ones(3)
+    x = Tensor(arr, requires_grad=True)  # shares memory, as torch.from_numpy
+    J = (x * x).sum()
+    with pytest.raises(ValueError, match="read-only"):
+        arr[0] = 5.0
+    J.backward()
+    arr[0] = 5.0
+    assert x.data[0] == 5.0
+
+
+def test_an_array_read_only_before_stays_read_only() -> None:
+    arr = np.ones(3)
+    arr.flags.writeable = False
+    x = Tensor(arr, requires_grad=True)
+    J = (x * x).sum()
+    J.backward()
+    del J
+    assert not arr.flags.writeable
+
+
+def test_a_failed_backward_keeps_arrays_read_only_until_the_graph_is_dropped() -> None:
+    W = Tensor(np.ones(3), requires_grad=True)
+    x = Tensor(np.ones(3))
+    J = (W * x).sum()
+    W.data = np.zeros(3)  # assignment: caught at backward
+    with pytest.raises(RuntimeError, match="replaced"):
+        J.backward()
+    with pytest.raises(ValueError, match="read-only"):
+        x.data[0] = 2.0
+    del J
+    gc.collect()
+    x.data[0] = 2.0
+
+
+def test_optimizer_steps_while_an_unused_graph_is_alive() -> None:
+    model = nn.Linear(3, 2)
+    opt = nn.optim.SGD(model.parameters(), lr=0.1)
+    X = Tensor(np.ones((4, 3)))
+    evaluation = model(X).sum()  # built with grad mode on, never backpropagated
+    loss = (model(X) ** 2).sum()
+    loss.backward()
+    before = [p.data.copy() for p in model.parameters()]
+    opt.step()  # assigns new arrays: the held ones are not written
+    for p, b in zip(model.parameters(), before, strict=True):
+        assert not np.array_equal(p.data, b)
+    with pytest.raises(RuntimeError, match="replaced after the graph was built"):
+        evaluation.backward()
+
+
+@pytest.mark.parametrize("row", ELEMENTWISE + TENSOR_ONLY, ids=lambda r: r.name)
+def test_arrays_left_writeable_are_not_read_by_the_rules(row: Row, rng) -> None:
+    """Each op holds only what its rules read (`Op.saves`): overwriting every array left
+    writeable (the inputs and the result) changes no gradient."""
+
+    def gradients(spoil: bool) -> list[np.ndarray]:
+        xs = [Tensor(a.copy(), requires_grad=True) for a in arrays]
+        out = row.node(*xs)
+        if spoil:
+            for arr in [out.data, *[x.data for x in xs]]:
+                if arr.flags.writeable:
+                    arr.fill(7.25)
+        out.backward(upstream)
+        return [x.grad for x in xs]
+
+    arrays = _inputs(row, rng)
+    upstream = rng.normal(size=row.ref(*arrays).shape)
+    for clean, spoiled in zip(gradients(False), gradients(True), strict=True):
+        np.testing.assert_array_equal(clean, spoiled)
