@@ -31,10 +31,11 @@ def hold(arrays: list[np.ndarray]) -> tuple[np.ndarray, ...]:
         if isinstance(base, np.ndarray):
             todo.append(base)  # a view (W.T, x[0]): writing through its base counts too
         entry = _held.get(id(arr))
+        flags = arr.flags  # a new object on each access: taken once
         if entry is not None:
             entry[1] += 1
-        elif arr.flags.writeable:
-            arr.flags.writeable = False
+        elif flags.writeable:
+            flags.writeable = False
             _held[id(arr)] = [arr, 1]
         else:
             continue  # read-only already (the caller's own, or a view of a held array)
