@@ -279,7 +279,7 @@ def _run_float_rules(root: Node, order: list[Node], seed: float) -> list[Node]:
 
 def _many_inputs(node: Node, g: float, out: float, stamp: int, inputs: tuple) -> None:
     """`_run_float_rules` for a node with more than two inputs (a fused neuron)."""
-    data = [g, out]
+    data = []
     for x in inputs:
         if type(x) is float:
             data.append(x)
@@ -287,14 +287,18 @@ def _many_inputs(node: Node, g: float, out: float, stamp: int, inputs: tuple) ->
             if x._stamp > stamp:
                 node._check_saved()
             data.append(x._data)
-    args = tuple(data)  # a tuple: calling rule(*args) with a list would copy it each time
-    rules = node.grad_fn.grads
+    xs = tuple(data)
+    fn = node.grad_fn
+    rules = fn.grads
+    # A variadic op's rules take the data as one tuple; any other's as arguments, passed
+    # from one tuple built once (rule(*args) with a list would copy it at every call).
+    args = None if fn.variadic else (g, out, *xs)
     for i, x in enumerate(inputs):
         if type(x) is not float:
             try:
-                x.grad += rules[i](*args)
+                x.grad += rules[i](*args) if args is not None else rules[i](g, out, xs)
             except ArithmeticError:
-                x.grad += node._vjp(i, g, out, args[2:])
+                x.grad += node._vjp(i, g, out, xs)
 
 
 def _with_anomaly_check(on_step: Step | None) -> Step:

@@ -52,9 +52,12 @@ class Op:
         array: the forward function on numpy arrays.
         grads: one derivative rule per input, ``d(g, out, *inputs) -> ∂J/∂input``.
         local: the local derivative ∂out/∂input of each input, in words, for `explain`.
+        variadic: the op takes any number of inputs (the fused neuron); its rules are then
+            ``d(g, out, inputs)``, the inputs as one tuple, so that running the rules of
+            all n inputs passes n references, not n² (`Node._vjp` calls them either way).
     """
 
-    __slots__ = ("array", "grads", "local", "name", "scalar", "symbol")
+    __slots__ = ("array", "grads", "local", "name", "scalar", "symbol", "variadic")
 
     def __init__(
         self,
@@ -64,6 +67,7 @@ class Op:
         array: Callable[..., Any],
         grads: tuple[Rule, ...],
         local: tuple[str, ...] = (),
+        variadic: bool = False,
     ) -> None:
         self.name = name
         self.symbol = symbol
@@ -71,6 +75,7 @@ class Op:
         self.array = array
         self.grads = grads
         self.local = local
+        self.variadic = variadic
 
     def __call__(self, *inputs: Any) -> Any:
         """Apply the op: to nodes (records a node), arrays, or floats."""

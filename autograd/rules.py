@@ -162,10 +162,11 @@ _NEURON_LOCAL: list[str] = []
 
 
 def _neuron_rule(i: int) -> Rule:
+    # The op is variadic: its rules take the inputs as one tuple.
     if i == 0:
-        return lambda g, out, *inputs: g
+        return lambda g, out, inputs: g
     partner = i + 1 if i % 2 else i - 1
-    return lambda g, out, *inputs: g * inputs[partner]
+    return lambda g, out, inputs: g * inputs[partner]
 
 
 def _neuron_width(n_inputs: int) -> None:
@@ -193,7 +194,9 @@ def _array_neuron(b: np.ndarray, *wx: np.ndarray) -> np.ndarray:
     return np.asarray(z)
 
 
-NEURON = Op("neuron", "z", _scalar_neuron, _array_neuron, _NEURON_RULES, _NEURON_LOCAL)
+NEURON = Op(
+    "neuron", "z", _scalar_neuron, _array_neuron, _NEURON_RULES, _NEURON_LOCAL, variadic=True
+)
 
 #: The elementwise methods every node type has: ``x.exp()``, ``x.relu()``, ...
 UNARY = {op.name: op for op in (EXP, LOG, RELU, TANH, SIGMOID, SIN, COS, ABS, SQRT)}

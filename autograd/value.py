@@ -267,13 +267,12 @@ class Value(Node):
         )
 
     def _vjp(self, i: int, g: Any, out: Any, inputs: tuple) -> Any:
-        rule = self.grad_fn.grads[i]
         try:
-            return rule(g, out, *inputs)
+            return Node._vjp(self, i, g, out, inputs)
         except ArithmeticError:
             # Float arithmetic raises on x/0; PyTorch (float64) gives inf or nan: so does numpy.
             f64 = np.float64
-            return float(rule(f64(g), f64(out), *[f64(x) for x in inputs]))
+            return float(Node._vjp(self, i, f64(g), f64(out), tuple([f64(x) for x in inputs])))
 
 
 def _node(data: float, inputs: tuple, op: Op | None) -> Value:
