@@ -144,6 +144,14 @@ class Value(Node):
         _epoch += 1
         self._stamp = _epoch if self.grad_fn is None else CHANGED
 
+    def __setstate__(self, state: tuple) -> None:
+        # Stamps count assignments in the process that made them: one unpickled from
+        # another process may be ahead of this one's epoch, so it is brought back to it.
+        for name, value in state[1].items():
+            setattr(self, name, value)
+        if _epoch < self._stamp != CHANGED:
+            self._stamp = _epoch
+
     @property
     def label(self) -> str:
         """A name for pictures and messages ('' unless given)."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
 from autograd import Tensor, Value
+from autograd import value as value_module
 from nn import optim
 
 
@@ -125,3 +128,14 @@ def test_value_optimizer_steps_keep_working() -> None:
         J.backward()
         opt.step()
     assert w.data < 1.0
+
+
+def test_value_unpickled_in_a_fresh_process_is_not_taken_for_changed(monkeypatch) -> None:
+    w = Value(1.0)
+    w.data = 2.0
+    saved = pickle.dumps(w)
+    monkeypatch.setattr(value_module, "_epoch", 0)  # as in a process that assigned nothing
+    w2 = pickle.loads(saved)
+    J = w2 * w2
+    J.backward()
+    assert w2.grad == 4.0
