@@ -130,6 +130,19 @@ def _float_order(root: Node) -> list[Node]:
         else:  # two inputs, each a Value or a float constant
             new_a = type(a) is not float and a not in seen
             new_b = type(b) is not float and b not in seen
+            if new_b:
+                # b would be expanded next; when it has two inputs, both seen (a product
+                # of a weight and an activation, typically), it is emitted now, unpushed.
+                c, d = b._a, b._b
+                if (
+                    d is not None
+                    and d is not MANY
+                    and (type(c) is float or c in seen)
+                    and (type(d) is float or d in seen)
+                ):
+                    add(b)
+                    emit(b)
+                    new_b = False
             if new_a or new_b:
                 push(node)
                 push(None)
