@@ -144,10 +144,11 @@ class Value(Node):
         _epoch += 1
         self._stamp = _epoch if self.grad_fn is None else CHANGED
 
-    def __setstate__(self, state: tuple) -> None:
+    def __setstate__(self, state: Any) -> None:
         # Stamps count assignments in the process that made them: one unpickled from
         # another process may be ahead of this one's epoch, so it is brought back to it.
-        for name, value in state[1].items():
+        attrs, slots = state if isinstance(state, tuple) else (state, None)
+        for name, value in {**(attrs or {}), **(slots or {})}.items():
             setattr(self, name, value)
         if _epoch < self._stamp != CHANGED:
             self._stamp = _epoch
