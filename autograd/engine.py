@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .node import Node
+from .rules import passthrough
 
 # Grad mode: the one documented global. ----------------------------------------------
 
@@ -61,6 +62,8 @@ def topological_order(root: Node) -> list[Node]:
     Iterative depth-first search: each node is pushed twice, once to be expanded (its
     inputs pushed above it) and once, under a ``None`` marker, to be emitted after them.
     """
+    if root._float_grads:
+        return _float_order(root)
     order: list[Node] = []
     # Written for speed: nodes hash by identity, so the set holds them directly (no id()),
     # and the list methods are bound once.
@@ -80,6 +83,75 @@ def topological_order(root: Node) -> list[Node]:
         for x in node._inputs:
             if isinstance(x, Node) and x.requires_grad and x not in seen:
                 push(x)
+    return order
+
+
+def _float_order(root: Node) -> list[Node]:
+    """`topological_order` of a `Value` graph: the same order, found faster.
+
+    It reads a Value's inputs from its slots (``_a``, ``_b``: see `Value`) instead of
+    building the ``_inputs`` tuple; every input that is not a float constant is a Value,
+    and every Value needs a gradient. A node whose inputs were all seen is emitted at once
+    (an input seen before is already emitted: the graph has no cycles), skipping the
+    marker's two pushes and pops.
+    """
+    from .value import MANY
+
+    order: list[Node] = []
+    seen: set[Node] = set()
+    stack: list[Node | None] = [root]
+    push, pop, emit, add = stack.append, stack.pop, order.append, seen.add
+    while stack:
+        node = pop()
+        if node is None:
+            emit(pop())
+            continue
+        if node in seen:
+            continue
+        add(node)
+        a, b = node._a, node._b
+        if b is None:  # a leaf, or one input (a Value)
+            if a is None or a in seen:
+                emit(node)
+            else:
+                push(node)
+                push(None)
+                push(a)
+        elif b is MANY:
+            push(node)
+            push(None)
+            n = len(stack)
+            for x in a:
+                if type(x) is not float and x not in seen:
+                    push(x)
+            if len(stack) == n:  # nothing new: take the node and its marker back
+                pop()
+                emit(pop())
+        else:  # two inputs, each a Value or a float constant
+            new_a = type(a) is not float and a not in seen
+            new_b = type(b) is not float and b not in seen
+            if new_b:
+                # b would be expanded next; when it has two inputs, both seen (a product
+                # of a weight and an activation, typically), it is emitted now, unpushed.
+                c, d = b._a, b._b
+                if (
+                    d is not None
+                    and d is not MANY
+                    and (type(c) is float or c in seen)
+                    and (type(d) is float or d in seen)
+                ):
+                    add(b)
+                    emit(b)
+                    new_b = False
+            if new_a or new_b:
+                push(node)
+                push(None)
+                if new_a:
+                    push(a)
+                if new_b:
+                    push(b)
+            else:
+                emit(node)
     return order
 
 
@@ -159,42 +231,95 @@ def _run_rules(
 def _run_float_rules(root: Node, order: list[Node], seed: float) -> list[Node]:
     """`_run_rules` for nodes whose data and gradients are Python floats (`Value`).
 
-    Written for speed, it is the same sweep with the node hooks inlined: each rule is
-    called directly and its float added to the input's ``grad``; only a rule that raises
-    on float arithmetic (x/0) goes through `Node._vjp`, which answers as IEEE does.
+    Written for speed, it is the same sweep with the node hooks inlined: the inputs are
+    read from the node's slots (see `Value`), each rule is called directly with positional
+    arguments and its float added to the input's ``grad``; only a rule that raises on float
+    arithmetic (x/0) goes through `Node._vjp`, which answers as IEEE does. The check that
+    no input's data was assigned since the node was made (`Value._check_saved`) is one
+    comparison of stamps per edge.
     """
+    from .value import CHANGED, MANY
+
     ran: list[Node] = []
     emit = ran.append
     with set_grad_enabled(False), np.errstate(all="ignore"):
+        if root._stamp == CHANGED:
+            root._check_saved()
         root._accumulate(seed)
         for node in reversed(order):
             fn = node.grad_fn
             if fn is None:
                 continue
             emit(node)
-            g, out, raw, rules = node.grad, node.data, node._inputs, fn.grads
-            # The arguments of every rule of this node, built once (the commonest shapes
-            # spelled out: no comprehension call): g, out, then the inputs' data.
-            if len(raw) == 2:
-                a, b = raw
-                args = (
-                    g,
-                    out,
-                    a.data if isinstance(a, Node) else a,
-                    b.data if isinstance(b, Node) else b,
-                )
-            elif len(raw) == 1:
-                args = (g, out, raw[0].data)
-            else:
-                args = (g, out, *[x.data if isinstance(x, Node) else x for x in raw])
-            for i, x in enumerate(raw):
-                if isinstance(x, Node):
-                    try:
-                        gi = rules[i](*args)
-                    except ArithmeticError:
-                        gi = node._vjp(i, g, out, args[2:])
-                    x.grad += gi
+            g, out, stamp, a, b = node.grad, node._data, node._stamp, node._a, node._b
+            if b is None:  # one input, a Value
+                if a._stamp > stamp:
+                    node._check_saved()
+                x = a._data
+                try:
+                    a.grad += fn.grads[0](g, out, x)
+                except ArithmeticError:
+                    a.grad += node._vjp(0, g, out, (x,))
+            elif b is MANY:
+                _many_inputs(node, g, out, stamp, a)
+            elif type(a) is float:  # a constant and a Value (2 * x)
+                if b._stamp > stamp:
+                    node._check_saved()
+                y = b._data
+                try:
+                    b.grad += fn.grads[1](g, out, a, y)
+                except ArithmeticError:
+                    b.grad += node._vjp(1, g, out, (a, y))
+            elif type(b) is float:  # a Value and a constant (x * 2)
+                if a._stamp > stamp:
+                    node._check_saved()
+                x = a._data
+                try:
+                    a.grad += fn.grads[0](g, out, x, b)
+                except ArithmeticError:
+                    a.grad += node._vjp(0, g, out, (x, b))
+            else:  # two Values
+                if a._stamp > stamp or b._stamp > stamp:
+                    node._check_saved()
+                rule_a, rule_b = fn.grads
+                if rule_a is passthrough and rule_b is passthrough:  # a sum: no call needed
+                    a.grad += g
+                    b.grad += g
+                    continue
+                x, y = a._data, b._data
+                try:
+                    a.grad += rule_a(g, out, x, y)
+                except ArithmeticError:
+                    a.grad += node._vjp(0, g, out, (x, y))
+                try:
+                    b.grad += rule_b(g, out, x, y)
+                except ArithmeticError:
+                    b.grad += node._vjp(1, g, out, (x, y))
     return ran
+
+
+def _many_inputs(node: Node, g: float, out: float, stamp: int, inputs: tuple) -> None:
+    """`_run_float_rules` for a node with more than two inputs (a fused neuron)."""
+    data = []
+    for x in inputs:
+        if type(x) is float:
+            data.append(x)
+        else:
+            if x._stamp > stamp:
+                node._check_saved()
+            data.append(x._data)
+    xs = tuple(data)
+    fn = node.grad_fn
+    rules = fn.grads
+    # A variadic op's rules take the data as one tuple; any other's as arguments, passed
+    # from one tuple built once (rule(*args) with a list would copy it at every call).
+    args = None if fn.variadic else (g, out, *xs)
+    for i, x in enumerate(inputs):
+        if type(x) is not float:
+            try:
+                x.grad += rules[i](*args) if args is not None else rules[i](g, out, xs)
+            except ArithmeticError:
+                x.grad += node._vjp(i, g, out, xs)
 
 
 def _with_anomaly_check(on_step: Step | None) -> Step:

@@ -11,9 +11,10 @@ from .ops import Op
 class Node:
     """A node of the computation graph: a value, its gradient, and how it was made.
 
-    Subclasses have the slots ``data``, ``grad``, ``grad_fn`` (the `Op` that made the node,
-    None for a leaf) and ``_inputs`` (that op's inputs in order: nodes and constants), and
-    implement ``_apply`` (run an op on nodes and constants) and the grad hooks below.
+    Subclasses have the attributes ``data``, ``grad``, ``grad_fn`` (the `Op` that made the
+    node, None for a leaf) and ``_inputs`` (that op's inputs in order, nodes and constants,
+    as a tuple: a slot or a property), and implement ``_apply`` (run an op on nodes and
+    constants) and the grad hooks below.
     Every operator and method here is one line: the op does the work.
     """
 
@@ -150,4 +151,5 @@ class Node:
 
     def _vjp(self, i: int, g: Any, out: Any, inputs: tuple) -> Any:
         """The derivative rule of input ``i``: its share of ∂J/∂input."""
-        return self.grad_fn.grads[i](g, out, *inputs)
+        op = self.grad_fn
+        return op.grads[i](g, out, inputs) if op.variadic else op.grads[i](g, out, *inputs)

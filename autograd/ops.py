@@ -54,9 +54,12 @@ class Op:
         array: the forward function on numpy arrays.
         grads: one derivative rule per input, ``d(g, out, *inputs) -> ∂J/∂input``.
         local: the local derivative ∂out/∂input of each input, in words, for `explain`.
+        variadic: the op takes any number of inputs (the fused neuron); its rules are then
+            ``d(g, out, inputs)``, the inputs as one tuple, so that running the rules of
+            all n inputs passes n references, not n² (`Node._vjp` calls them either way).
     """
 
-    __slots__ = ("array", "grads", "local", "name", "saves", "scalar", "symbol")
+    __slots__ = ("array", "grads", "local", "name", "saves", "scalar", "symbol", "variadic")
 
     def __init__(
         self,
@@ -66,6 +69,7 @@ class Op:
         array: Callable[..., Any],
         grads: tuple[Rule, ...],
         local: tuple[str, ...] = (),
+        variadic: bool = False,
     ) -> None:
         self.name = name
         self.symbol = symbol
@@ -73,9 +77,10 @@ class Op:
         self.array = array
         self.grads = grads
         self.local = local
+        self.variadic = variadic
         #: What the rules read besides ``g``: positions in ``(out, *inputs)``, or None for
         #: all of them (PyTorch's "saved tensors"); these arrays are kept read-only.
-        self.saves = _read_by(grads)
+        self.saves = None if variadic else _read_by(grads)
 
     def __call__(self, *inputs: Any) -> Any:
         """Apply the op: to nodes (records a node), arrays, or floats."""
@@ -113,10 +118,13 @@ def _read_by(rules: Any) -> tuple[int, ...] | None:
         if not inspect.isfunction(rule):
             return None
         code = rule.__code__
-        if code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS):
+        if code.co_flags & inspect.CO_VARKEYWORDS:
             return None
         loaded = {i.argval for i in dis.get_instructions(code) if i.opname.startswith("LOAD_FAST")}
         loaded.update(code.co_cellvars)  # read by an inner function or comprehension
-        names = code.co_varnames[1 : code.co_argcount]  # after g: out, then the inputs
+        n = code.co_argcount
+        if code.co_flags & inspect.CO_VARARGS and code.co_varnames[n] in loaded:
+            return None  # reads *inputs: all of them
+        names = code.co_varnames[1:n]  # after g: out, then the inputs
         read.update(k for k, name in enumerate(names) if name in loaded)
     return tuple(sorted(read))

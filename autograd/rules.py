@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import operator
+from typing import Any
 
 import numpy as np
 
@@ -44,6 +45,13 @@ def _scalar_pow(a: float, b: float) -> float:
 
 def _scalar_relu(x: float) -> float:
     return 0.0 if x <= 0.0 else x  # nan stays nan, as in PyTorch
+
+
+def passthrough(g: Any, out: Any, *inputs: Any) -> Any:
+    """The rule of an input that the op adds to its result: its share of ∂J/∂out is all of
+    it. (One function for every such input, so that the float sweep can add ``g`` without
+    calling it.)"""
+    return g
 
 
 # --- helper ops used inside rules (their own derivative is zero) ------------------------
@@ -113,15 +121,13 @@ SQRT = Op(
     ("1 / (2·out)",),
 )
 
-ADD = Op(
-    "add", "+", operator.add, np.add, (lambda g, out, a, b: g, lambda g, out, a, b: g), ("1", "1")
-)
+ADD = Op("add", "+", operator.add, np.add, (passthrough, passthrough), ("1", "1"))
 SUB = Op(
     "sub",
     "-",
     operator.sub,
     np.subtract,
-    (lambda g, out, a, b: g, lambda g, out, a, b: -g),
+    (passthrough, lambda g, out, a, b: -g),
     ("1", "-1"),
 )
 MUL = Op(
@@ -162,10 +168,11 @@ _NEURON_LOCAL: list[str] = []
 
 
 def _neuron_rule(i: int) -> Rule:
+    # The op is variadic: its rules take the inputs as one tuple.
     if i == 0:
-        return lambda g, out, *inputs: g
+        return passthrough
     partner = i + 1 if i % 2 else i - 1
-    return lambda g, out, *inputs: g * inputs[partner]
+    return lambda g, out, inputs: g * inputs[partner]
 
 
 def _neuron_width(n_inputs: int) -> None:
@@ -193,7 +200,9 @@ def _array_neuron(b: np.ndarray, *wx: np.ndarray) -> np.ndarray:
     return np.asarray(z)
 
 
-NEURON = Op("neuron", "z", _scalar_neuron, _array_neuron, _NEURON_RULES, _NEURON_LOCAL)
+NEURON = Op(
+    "neuron", "z", _scalar_neuron, _array_neuron, _NEURON_RULES, _NEURON_LOCAL, variadic=True
+)
 
 #: The elementwise methods every node type has: ``x.exp()``, ``x.relu()``, ...
 UNARY = {op.name: op for op in (EXP, LOG, RELU, TANH, SIGMOID, SIN, COS, ABS, SQRT)}

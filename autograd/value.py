@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,17 @@ def _as_float(x: Any, what: str = "Value data") -> float:
 
 _new = object.__new__
 
+# Changed data. Every assignment to ``Value.data`` moves the epoch on. A node made by an op
+# keeps in ``_stamp`` the epoch it was made in; a leaf keeps the epoch its data was last
+# assigned in, and a node made by an op whose data is assigned gets CHANGED. backward()
+# raises when an input's stamp is newer than its consumer's: the rule would read a number
+# the forward pass never saw. (Nodes of one epoch share one int object: 8 bytes a node.)
+_epoch = 0
+CHANGED = sys.maxsize  # newer than every epoch
+
+# ``_b`` of a node with more than two inputs; its ``_a`` then holds them all as a tuple.
+MANY = object()
+
 
 def _fast_operator(op: Op, reflected: bool = False) -> Callable[[Value, Any], Value]:
     """The method ``self <op> other`` (``other <op> self`` if reflected) of `Value`.
@@ -38,7 +50,7 @@ def _fast_operator(op: Op, reflected: bool = False) -> Callable[[Value, Any], Va
     def method(self: Value, other: Any) -> Value:
         t = type(other)
         if t is Value:
-            b = other.data
+            b = other._data
         elif t is float:
             b = other
         elif t is int:
@@ -49,14 +61,16 @@ def _fast_operator(op: Op, reflected: bool = False) -> Callable[[Value, Any], Va
             return self._apply(op, other, self) if reflected else self._apply(op, self, other)
         node = _new(Value)
         if reflected:
-            node.data = f(b, self.data)
-            node._inputs = (other, self)
+            node._data = f(b, self._data)
+            node._a = other
+            node._b = self
         else:
-            node.data = f(self.data, b)
-            node._inputs = (self, other)
+            node._data = f(self._data, b)
+            node._a = self
+            node._b = other
         node.grad = 0.0
-        node.label = ""
         node.grad_fn = op
+        node._stamp = _epoch
         return node
 
     method.__name__ = f"__{'r' if reflected else ''}{op.name}__"
@@ -70,7 +84,14 @@ def _fast_unary(op: Op) -> Callable[[Value], Value]:
 
     def method(self: Value) -> Value:
         if grad_mode.enabled and not grad_mode.anomaly:
-            return _node(f(self.data), (self,), op)
+            node = _new(Value)
+            node._data = f(self._data)
+            node._a = self
+            node._b = None
+            node.grad = 0.0
+            node.grad_fn = op
+            node._stamp = _epoch
+            return node
         return self._apply(op, self)
 
     method.__name__ = op.name
@@ -86,7 +107,10 @@ class Value(Node):
     constants, not wrapped as extra leaves.
     """
 
-    __slots__ = ("__weakref__", "_inputs", "data", "grad", "grad_fn", "label")
+    # The inputs live in the node itself (no tuple: fewer bytes, and one object instead of
+    # two for the cycle collector to track): none, ``_a``, ``_a`` and ``_b``, or a tuple in
+    # ``_a`` with ``_b`` MANY. ``_inputs`` gives them as a tuple.
+    __slots__ = ("__weakref__", "_a", "_b", "_data", "_label", "_stamp", "grad", "grad_fn")
 
     #: A Value always takes part in differentiation (micrograd's behaviour).
     requires_grad = True
@@ -95,11 +119,68 @@ class Value(Node):
     def __init__(
         self, data: Any, _inputs: tuple = (), grad_fn: Op | None = None, label: str = ""
     ) -> None:
-        self.data = data if type(data) is float else _as_float(data)
+        self._data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
-        self.label = label
+        if label:
+            self._label = label
         self.grad_fn = grad_fn
-        self._inputs = _inputs
+        self._set_inputs(_inputs)
+        self._stamp = _epoch
+
+    @property
+    def data(self) -> float:
+        """The float held.
+
+        Assign a new number freely between training steps. Assigning one while a graph that
+        used this Value waits for ``backward()`` makes that ``backward()`` raise instead of
+        returning gradients of numbers that are no longer there.
+        """
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        global _epoch
+        self._data = value if type(value) is float else _as_float(value)
+        _epoch += 1
+        self._stamp = _epoch if self.grad_fn is None else CHANGED
+
+    def __setstate__(self, state: Any) -> None:
+        # Stamps count assignments in the process that made them: one unpickled from
+        # another process may be ahead of this one's epoch, so it is brought back to it.
+        attrs, slots = state if isinstance(state, tuple) else (state, None)
+        for name, value in {**(attrs or {}), **(slots or {})}.items():
+            setattr(self, name, value)
+        if _epoch < self._stamp != CHANGED:
+            self._stamp = _epoch
+
+    @property
+    def label(self) -> str:
+        """A name for pictures and messages ('' unless given)."""
+        try:
+            return self._label
+        except AttributeError:  # op nodes leave the slot empty: one store less each
+            return ""
+
+    @label.setter
+    def label(self, value: str) -> None:
+        self._label = value
+
+    @property
+    def _inputs(self) -> tuple:
+        """The op's inputs in order: nodes and constants (empty for a leaf)."""
+        b = self._b
+        if b is None:
+            a = self._a
+            return () if a is None else (a,)
+        return self._a if b is MANY else (self._a, b)
+
+    def _set_inputs(self, inputs: tuple) -> None:
+        n = len(inputs)
+        if n > 2:
+            self._a, self._b = tuple(inputs), MANY
+        else:
+            self._a = inputs[0] if n else None
+            self._b = inputs[1] if n == 2 else None
 
     @classmethod
     def _apply(cls, op: Op, *inputs: Any) -> Value:
@@ -108,7 +189,7 @@ class Value(Node):
         converted = False
         for x in inputs:
             if type(x) is Value:
-                args.append(x.data)
+                args.append(x._data)
             elif type(x) is float:
                 args.append(x)
             elif isinstance(x, numbers.Real) and not isinstance(x, bool):
@@ -146,15 +227,15 @@ class Value(Node):
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
+        return f"Value(data={self._data:.6g}, grad={self.grad:.6g}{label})"
 
     def item(self) -> float:
         """The float held (as ``Tensor.item()``)."""
-        return self.data
+        return self._data
 
     def detach(self) -> Value:
         """The same number with no history."""
-        return Value(self.data, label=self.label)
+        return Value(self._data, label=self.label)
 
     # Hooks the backward core calls. ------------------------------------------------------
     def _seed(self, gradient: Any, create_graph: bool) -> Any:
@@ -169,14 +250,38 @@ class Value(Node):
         # Assigning on the first contribution keeps create_graph gradients free of "0 +".
         self.grad = g if (type(grad) is float and grad == 0.0) else grad + g
 
+    def _check_saved(self) -> None:
+        stamp = self._stamp
+        if stamp == CHANGED or any(type(x) is not float and x._stamp > stamp for x in self._inputs):
+            raise RuntimeError(self._changed_message())
+
+    def _changed_message(self) -> str:
+        """Which number changed since this node was made, for backward()'s error."""
+        op = self.grad_fn.name
+        if self._stamp == CHANGED:
+            what = f"the output of op '{op}'"
+        else:
+            k, x = next(
+                (k, x)
+                for k, x in enumerate(self._inputs)
+                if type(x) is not float and x._stamp > self._stamp
+            )
+            name = f" ({x.label!r})" if x.label else ""
+            what = f"input {k}{name} of op '{op}'"
+        return (
+            f"backward(): the .data of {what} was assigned after the graph was built, so "
+            "the numbers its derivative needs are gone; run the forward pass again after "
+            "changing .data (update parameters after backward(), not between forward and "
+            "backward)"
+        )
+
     def _vjp(self, i: int, g: Any, out: Any, inputs: tuple) -> Any:
-        rule = self.grad_fn.grads[i]
         try:
-            return rule(g, out, *inputs)
+            return Node._vjp(self, i, g, out, inputs)
         except ArithmeticError:
             # Float arithmetic raises on x/0; PyTorch (float64) gives inf or nan: so does numpy.
             f64 = np.float64
-            return float(rule(f64(g), f64(out), *[f64(x) for x in inputs]))
+            return float(Node._vjp(self, i, f64(g), f64(out), tuple([f64(x) for x in inputs])))
 
 
 def _node(data: float, inputs: tuple, op: Op | None) -> Value:
@@ -185,9 +290,9 @@ def _node(data: float, inputs: tuple, op: Op | None) -> Value:
     Written for speed: it sets the slots directly instead of going through ``__init__``.
     """
     node = _new(Value)
-    node.data = data
+    node._data = data
     node.grad = 0.0
-    node.label = ""
     node.grad_fn = op
-    node._inputs = inputs
+    node._set_inputs(inputs)
+    node._stamp = _epoch
     return node

@@ -193,3 +193,18 @@ def test_topological_order_puts_inputs_first() -> None:
         for x in n._prev:
             assert pos[id(x)] < pos[id(n)]
     assert order[-1] is d and len(order) == 4
+
+
+def test_value_order_is_the_generic_order(monkeypatch) -> None:
+    from autograd import neuron
+
+    w = [Value(0.5), Value(-1.0)]
+    x = [Value(2.0), 3.0]
+    b = Value(0.1)
+    h = neuron(w, x, b).relu()
+    s = w[0] * x[0]
+    J = (s + h * s) * 2.0 + (1.0 - s.tanh()) / (h + 1.0) + (x[0] * w[1]) * (w[0] * w[1])
+    fast = E.topological_order(J)
+    monkeypatch.setattr(Value, "_float_grads", False)
+    generic = E.topological_order(J)
+    assert len(fast) == len(generic) and all(p is q for p, q in zip(fast, generic, strict=True))
