@@ -181,9 +181,10 @@ def backward(
     seed = root._seed(gradient, create_graph)
     order = topological_order(root)
     leaves = []
+    empty = root._empty_grad  # one graph holds one node type
     for node in order:
         if node.grad_fn is not None:
-            node._clear_grad()
+            node.grad = empty
         else:
             leaves.append((node, node.grad))
     try:

@@ -44,7 +44,7 @@ def gradients(out: Node, wrt: Sequence[Node], create_graph: bool = False) -> lis
     saved = [(n, n.grad) for n in keep.values()]
     try:
         for n in keep.values():
-            n._clear_grad()
+            n.grad = n._empty_grad
         backward(out, create_graph=create_graph)
         result = []
         for w in wrt:

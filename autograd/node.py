@@ -24,6 +24,10 @@ class Node:
     #: runs their rules in a loop written for speed (`engine._run_float_rules`).
     _float_grads = False
 
+    #: What ``grad`` holds before a pass reaches the node (0.0 for a Value, None for a
+    #: Tensor); intermediate nodes are reset to it, so they show one pass only.
+    _empty_grad: Any = None
+
     # Arithmetic, with numbers on either side (constants are kept inside the node). ---
     def __add__(self, other: Any) -> Any:
         return self._binary(R.ADD, self, other)
@@ -129,10 +133,6 @@ class Node:
 
     def _seed(self, gradient: Any, create_graph: bool) -> Any:
         """∂J/∂root to start the pass from."""
-        raise NotImplementedError
-
-    def _clear_grad(self) -> None:
-        """Forget the previous pass (intermediate nodes show one pass only)."""
         raise NotImplementedError
 
     def _accumulate(self, g: Any, passed_through: bool = False) -> None:

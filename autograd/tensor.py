@@ -247,9 +247,6 @@ class Tensor(Node):
                 )
         return Tensor(seed) if create_graph else seed
 
-    def _clear_grad(self) -> None:
-        self.grad = None
-
     def _release_saved(self) -> None:
         if self._read_only:
             release(self._read_only)

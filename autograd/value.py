@@ -115,6 +115,7 @@ class Value(Node):
     #: A Value always takes part in differentiation (micrograd's behaviour).
     requires_grad = True
     _float_grads = True
+    _empty_grad = 0.0
 
     def __init__(
         self, data: Any, _inputs: tuple = (), grad_fn: Op | None = None, label: str = ""
@@ -241,9 +242,6 @@ class Value(Node):
     def _seed(self, gradient: Any, create_graph: bool) -> Any:
         seed = 1.0 if gradient is None else _as_float(gradient, "gradient")
         return Value(seed) if create_graph else seed
-
-    def _clear_grad(self) -> None:
-        self.grad = 0.0
 
     def _accumulate(self, g: Any, passed_through: bool = False) -> None:
         grad = self.grad
