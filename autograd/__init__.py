@@ -11,7 +11,7 @@ from .anomaly import AnomalyError, detect_anomaly
 from .check import GradcheckError, gradcheck, gradgradcheck
 from .engine import is_grad_enabled, no_grad, set_grad_enabled
 from .functional import grad, hessian, hvp, value_and_grad
-from .functions import concatenate, stack, where
+from .functions import concatenate, linear, stack, where
 from .neuron import neuron
 from .ops import Op
 from .tensor import Tensor
@@ -35,6 +35,7 @@ __all__ = [
     "hessian",
     "hvp",
     "is_grad_enabled",
+    "linear",
     "neuron",
     "no_grad",
     "save_backward_html",

@@ -106,6 +106,21 @@ def _matmul_db(g: Any, out: Any, a: Any, b: Any) -> Any:
     return MATMUL(_swap(a), g)
 
 
+def _linear(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+    z = x @ W.T
+    if z.dtype == np.result_type(z, b):
+        return np.add(z, b, out=z)  # b added in place: one array for Z, not x Wᵀ and then Z
+    return z + b
+
+
+def _linear_dw(g: Any, out: Any, x: Any, W: Any, b: Any) -> Any:
+    """Z = x Wᵀ + b:  ∂J/∂W = δᵀ x, a new row-major array shaped like W (an outer product
+    for one example; batches of examples are summed by the engine)."""
+    if x.ndim == 1:
+        return _col(g) * x
+    return MATMUL(_swap(g), x)
+
+
 def _is_transposed(x: Any) -> bool:
     """Whether the matrix behind ``x`` is stored column by column (a transposed view)."""
     flags = _data(x).flags
@@ -163,6 +178,19 @@ def _logsumexp(x: np.ndarray, axis: Any, keepdims: bool) -> np.ndarray:
 
 
 MATMUL = Op("matmul", "@", None, np.matmul, (_matmul_da, _matmul_db), ("Bᵀ", "Aᵀ"))
+# Z = x Wᵀ + b as one node (`Linear`): W's gradient comes out as its own array.
+LINEAR = Op(
+    "linear",
+    "xWᵀ+b",
+    None,
+    _linear,
+    (
+        lambda g, out, x, W, b: MATMUL(g, W),
+        _linear_dw,
+        lambda g, out, x, W, b: g,  # the engine sums it over the examples
+    ),
+    ("W", "x", "1"),
+)
 SUM = Op(
     "sum",
     "Σ",

@@ -3,9 +3,10 @@
 All three start from the same weights and data and do the same computation:
 Z[l] = A[l−1] W[l]ᵀ + b[l], A[l] = relu(Z[l]) (the notes' row-major batch form), a loss
 (the micrograd demo's hinge + 1e-4·Σp² for one output, softmax cross-entropy otherwise),
-the backward pass, and an SGD update. PyTorch is written as a PyTorch user writes it
-(``nn.Linear``, ``F.cross_entropy``, ``torch.optim.SGD``); numpy follows the notes'
-δ recipe: δ[L] = ∂J/∂Z[L], ∂J/∂W[l] = δ[l]ᵀ A[l−1], δ[l−1] = (δ[l] W[l]) ⊙ g′(Z[l−1]).
+the backward pass, and an SGD update. The engine's layer is ``autograd.linear`` (what
+``nn.Linear`` runs); PyTorch is written as a PyTorch user writes it (``nn.Linear``,
+``F.cross_entropy``, ``torch.optim.SGD``); numpy follows the notes' δ recipe:
+δ[L] = ∂J/∂Z[L], ∂J/∂W[l] = δ[l]ᵀ A[l−1], δ[l−1] = (δ[l] W[l]) ⊙ g′(Z[l−1]).
 
 This module imports neither PyTorch nor the engine at the top: each library is imported
 only by the process that times it.
@@ -46,7 +47,7 @@ def problem(sizes: list[int], batch: int, dtype: str, seed: int = 0) -> tuple:
 
 def tensor_step(X: np.ndarray, y: np.ndarray, params: list) -> Callable[[], float]:
     """A training step on the Tensor engine."""
-    from autograd import Tensor, no_grad
+    from autograd import Tensor, linear, no_grad
 
     layers = [(Tensor(W, requires_grad=True), Tensor(b, requires_grad=True)) for W, b in params]
     flat = [p for layer in layers for p in layer]
@@ -57,7 +58,7 @@ def tensor_step(X: np.ndarray, y: np.ndarray, params: list) -> Callable[[], floa
     def step() -> float:
         a = Xt
         for i, (W, b) in enumerate(layers):
-            z = a @ W.T + b
+            z = linear(a, W, b)  # a @ W.T + b as one node
             a = z.relu() if i < len(layers) - 1 else z
         if hinge:
             J = (1 - y * a.reshape(-1)).relu().mean() + L2 * sum((p * p).sum() for p in flat)

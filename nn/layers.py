@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, linear
 
 from . import functional as F
 from .init import Init, Rng, initialize
@@ -54,7 +54,7 @@ class Linear(Module):
                 f"Linear({self.nin}, {self.nout}) takes input of shape (n, {self.nin}) or "
                 f"({self.nin},), got {a.shape}"
             )
-        return a @ self.W.T + self.b
+        return linear(a, self.W, self.b)  # one node: a @ W.T + b
 
     def __repr__(self) -> str:
         return f"Linear({self.nin}, {self.nout})"

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd import linear
+
 
 @dataclass(frozen=True)
 class Row:
@@ -115,6 +117,33 @@ TENSOR_ONLY = [
         arity=2,
         scalar=False,
         shapes=((2, 1, 3, 4), (3, 4, 2)),
+    ),
+    Row(
+        "linear",
+        linear,
+        lambda x, W, b: x @ W.T + b,
+        lambda t, x, W, b: t.nn.functional.linear(x, W, b),
+        arity=3,
+        scalar=False,
+        shapes=((4, 3), (2, 3), (2,)),
+    ),
+    Row(
+        "linear_vec",
+        linear,
+        lambda x, W, b: x @ W.T + b,
+        lambda t, x, W, b: t.nn.functional.linear(x, W, b),
+        arity=3,
+        scalar=False,
+        shapes=((3,), (2, 3), (2,)),
+    ),
+    Row(
+        "linear_batched",
+        linear,
+        lambda x, W, b: x @ W.T + b,
+        lambda t, x, W, b: t.nn.functional.linear(x, W, b),
+        arity=3,
+        scalar=False,
+        shapes=((2, 4, 3), (2, 3), (2,)),
     ),
     Row("sum", lambda x: x.sum(), np.sum, lambda t, x: x.sum(), scalar=False),
     Row(

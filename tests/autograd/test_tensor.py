@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograd import Tensor, Value, gradcheck
+from autograd import Tensor, Value, gradcheck, linear
 
 
 def test_construction_converts_to_float64_unless_asked() -> None:
@@ -87,6 +87,26 @@ def test_leaf_grads_are_independent_arrays() -> None:
     W = Tensor(np.ones((2, 3)), requires_grad=True)
     (W.T * 2.0).sum().backward()  # transpose's rule returns a view of the upstream array
     assert W.grad.base is None and W.grad.flags.writeable
+
+
+def test_linear_is_x_at_w_t_plus_b_with_gradients_of_their_own() -> None:
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((5, 3)).astype(np.float32)
+    W = Tensor(rng.standard_normal((4, 3)), requires_grad=True, dtype="float32")
+    b = Tensor(rng.standard_normal(4), requires_grad=True, dtype="float32")
+    Z = linear(X, W, b)
+    np.testing.assert_allclose(Z.data, X @ W.data.T + b.data, rtol=1e-6)
+    assert Z.dtype == np.float32 and len(Z._inputs) == 3
+    Z.relu().sum().backward()
+    grads = [W.grad, b.grad]
+    assert all(g.dtype == np.float32 and not np.shares_memory(g, Z.grad) for g in grads)
+    assert W.grad.base is None and W.grad.flags.c_contiguous  # W's own array, not a copy
+    W.grad, b.grad = None, None
+    (Tensor(X) @ W.T + b).relu().sum().backward()
+    np.testing.assert_allclose(grads[0], W.grad, rtol=1e-6)
+    np.testing.assert_allclose(grads[1], b.grad, rtol=1e-6)
+    with pytest.raises(ValueError, match="linear"):
+        linear(X, W.T, b)
 
 
 def test_softmax_family_is_stable_at_plus_minus_1000() -> None:
