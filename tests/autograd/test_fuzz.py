@@ -2,7 +2,8 @@
 
 A program is a list of instructions over a growing list of nodes, each instruction reading
 earlier nodes by index, so shared subexpressions, broadcasting between leaves of different
-shapes, every elementwise op and reductions over random axes all occur.
+shapes, every elementwise op, reductions over random axes and (on tensors) the matrix,
+shape and selection ops all occur.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Tensor, Value, gradcheck
+from autograd import Tensor, Value, concatenate, gradcheck, linear, where
 
 # Domain-safe forms: log and sqrt see positive numbers, division a denominator ≥ 1.
 UNARY = {
@@ -35,7 +36,51 @@ BINARY = {
     "div": lambda a, b: a / (b * b + 1.0),
     "pow": lambda a, b: (a * a + 1.0) ** (b.tanh()),
 }
-KINKS = {"relu", "abs", "max"}  # finite differences are unreliable right at a kink
+KINKS = {"relu", "abs", "max", "where"}  # finite differences are unreliable at a kink
+
+
+def _array(lib: str, name: str, x, y):
+    """A tensor-only op, in a form that keeps the shape broadcastable with the others.
+
+    The matrix products see tanh(x), scaled, so that repeated products stay near 1.
+    """
+    if name == "where":  # max(x, y) with a condition computed from the data
+        if lib == "torch":
+            import torch
+
+            return torch.where(x > y, x, y)
+        return where(x.data > y.data, x, y)
+    if len(x.shape) == 0:
+        return x * 1.0
+    rows = x.shape[0]
+    if name == "flip":
+        return x.flip(0) if lib == "torch" else x[::-1]
+    if name == "reshape":
+        return x.reshape(-1).reshape(tuple(x.shape))
+    if name == "concat":
+        if lib == "torch":
+            import torch
+
+            return torch.cat([x, x * 0.5], 0)[:rows]
+        return concatenate([x, x * 0.5], axis=0)[:rows]
+    t = x.tanh()
+    if name == "matmul":  # (t tᵀ) t: matmul, transpose and their rules twice over
+        if len(x.shape) == 1:
+            return (t @ t) * t * 0.25
+        return (t @ t.T) @ t * (1.0 / 6.0)
+    # linear: t as the input, the weights and (a column of it) the bias at once
+    if lib == "torch":
+        import torch.nn.functional as F
+
+        lin = F.linear
+    else:
+        lin = linear
+    if len(x.shape) == 1:
+        return lin(t, t.reshape(1, -1), t[:1]) * 0.25
+    return lin(t, t, t[:, 0]) @ t * 0.125
+
+
+ARRAY = ["matmul", "linear", "flip", "reshape", "concat", "where"]
 
 
 def _reduce(lib: str, name: str, x, axis: int):
@@ -67,7 +112,7 @@ def programs(draw, shaped: bool = True):
     steps = []
     for k in range(draw(st.integers(1, 8))):
         n = n_leaves + k
-        kinds = ["unary", "binary"] + (["reduce"] if shaped else [])
+        kinds = ["unary", "binary"] + (["reduce", "array"] if shaped else [])
         kind = draw(st.sampled_from(kinds))
         if kind == "unary":
             steps.append(
@@ -76,6 +121,9 @@ def programs(draw, shaped: bool = True):
         elif kind == "binary":
             i, j = draw(st.integers(0, n - 1)), draw(st.integers(0, n - 1))
             steps.append(("binary", draw(st.sampled_from(sorted(BINARY))), i, j))
+        elif kind == "array":
+            i, j = draw(st.integers(0, n - 1)), draw(st.integers(0, n - 1))
+            steps.append(("array", draw(st.sampled_from(ARRAY)), i, j))
         else:
             steps.append(
                 (
@@ -97,6 +145,8 @@ def _run(lib: str, steps, leaves):
             nodes.append(UNARY[name](nodes[step[2]]))
         elif kind == "binary":
             nodes.append(BINARY[name](nodes[step[2]], nodes[step[3]]))
+        elif kind == "array":
+            nodes.append(_array(lib, name, nodes[step[2]], nodes[step[3]]))
         else:
             x = nodes[step[2]]
             ndim = len(x.shape)
