@@ -68,7 +68,10 @@ def linear(x: Any, W: Any, b: Any) -> Tensor:
     The same numbers and gradients as ``x @ W.T + b``, with one node instead of three, and
     W's gradient computed as its own array (``x @ W.T`` hands W a transposed view).
     """
-    x, W, b = (t if isinstance(t, Tensor) else Tensor(as_array(t)) for t in (x, W, b))
+    x, W, b = (
+        t if isinstance(t, Tensor) else Tensor(as_array(t, what=name))
+        for t, name in zip((x, W, b), "xWb", strict=True)
+    )
     if W.ndim != 2 or x.ndim < 1 or x.shape[-1] != W.shape[1] or b.shape != W.shape[:1]:
         raise ValueError(
             f"linear: x of shape {x.shape}, W {W.shape} and b {b.shape} do not fit "

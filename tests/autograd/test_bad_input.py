@@ -13,6 +13,7 @@ from autograd import (
     grad,
     gradcheck,
     hvp,
+    linear,
     stack,
     where,
 )
@@ -44,6 +45,9 @@ CASES = [
     ("concatenate a tensor", lambda: concatenate(M), TypeError, "list or tuple"),
     ("concatenate shapes", lambda: concatenate([M, Tensor(np.ones((2, 2)))]), ValueError, "differ"),
     ("stack shapes", lambda: stack([M, Tensor(np.ones(3))]), ValueError, "one shape"),
+    ("linear x and W", lambda: linear(M, np.ones((3, 2)), np.ones(3)), ValueError, "(3, 2)"),
+    ("linear bias", lambda: linear(M, np.ones((4, 3)), np.ones(3)), ValueError, "b (3,)"),
+    ("linear weights", lambda: linear(M, "W", np.ones(2)), TypeError, "W must be numeric"),
     ("where shapes", lambda: where(np.ones(4) > 0, M, M), ValueError, "do not broadcast"),
     ("backward non-scalar", lambda: (M * 2).backward(), RuntimeError, "scalar outputs"),
     ("backward gradient shape", lambda: (M * 2).backward(np.ones(3)), ValueError, "(3,)"),
