@@ -70,6 +70,19 @@ def flag(name: str, x: Any) -> bool:
     return bool(x)
 
 
+def float_dtype(name: str, dtype: Any) -> np.dtype:
+    """``dtype`` as a numpy float type, or a ValueError naming ``name``."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt.kind != "f":
+        raise ValueError(
+            f"{name} must be a float type such as 'float32' or 'float64', got {dtype!r}"
+        )
+    return dt
+
+
 def where_bad(bad: np.ndarray) -> str:
     """``"at index (2, 0)"`` for the first True entry of a boolean mask, and how many there are."""
     idx = tuple(int(i) for i in np.argwhere(bad)[0])

@@ -12,6 +12,7 @@ import numpy as np
 
 from autograd import Tensor, linear
 
+from . import checks
 from . import functional as F
 from .init import Init, Rng, initialize
 from .module import Module
@@ -27,12 +28,17 @@ class Linear(Module):
         init: ``"uniform"``, ``"normal"``, ``"he"``, ``"xavier"`` (default) or a function
             ``f(shape, rng)`` (see `nn.init`).
         rng: an int seed, an `np.random.Generator`, or None (Python's `random` module).
+        dtype: the parameters' float type, ``"float64"`` (default) or ``"float32"``; a
+            float32 input then stays float32 through the layer and its gradients.
     """
 
-    def __init__(self, nin: int, nout: int, init: Init = "xavier", rng: Rng = None) -> None:
+    def __init__(
+        self, nin: int, nout: int, init: Init = "xavier", rng: Rng = None, dtype: Any = "float64"
+    ) -> None:
+        dtype = checks.float_dtype("dtype", dtype)
         W, b = initialize(init, nout, nin, rng)
-        self.W = Tensor(W, requires_grad=True)
-        self.b = Tensor(b, requires_grad=True)
+        self.W = Tensor(W, requires_grad=True, dtype=dtype)
+        self.b = Tensor(b, requires_grad=True, dtype=dtype)
 
     @property
     def nin(self) -> int:

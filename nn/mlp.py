@@ -48,6 +48,8 @@ class MLP(Module):
             gradients, several times faster. Accepted and ignored on the tensor engine, whose
             layers already compute Z = X Wᵀ + b as one matrix product, so one call works with
             either engine.
+        dtype: tensor engine: the parameters' float type, ``"float64"`` (default) or
+            ``"float32"``. The value engine holds Python floats (float64) only.
 
     Both engines have the same `state_dict` keys and shapes (``layers.0.W`` of shape
     (out, in), ``layers.0.b`` of shape (out,), ...), so a model trained on one loads into
@@ -65,6 +67,7 @@ class MLP(Module):
         init: Init | None = None,
         rng: Rng = None,
         fused: bool = False,
+        dtype: Any = "float64",
     ) -> None:
         if engine not in ENGINES:
             raise ValueError(f"engine must be 'value' or 'tensor', got {engine!r}")
@@ -79,6 +82,11 @@ class MLP(Module):
             )
         activation = activation.lower()
         fused = checks.flag("fused", fused)
+        if engine == "value" and checks.float_dtype("dtype", dtype) != np.float64:
+            raise ValueError(
+                f"dtype: the value engine holds Python floats (float64), got {dtype!r}; "
+                "use engine='tensor' for float32"
+            )
         out_act = _output(output_activation)
         if init is None:
             init = "uniform" if engine == "value" else ("he" if activation == "relu" else "xavier")
@@ -105,7 +113,9 @@ class MLP(Module):
             ]
             self.output = make_activation(out_act)
         else:
-            self.layers = [Linear(sizes[i], sizes[i + 1], init, rng) for i in range(len(nouts))]
+            self.layers = [
+                Linear(sizes[i], sizes[i + 1], init, rng, dtype) for i in range(len(nouts))
+            ]
             steps: list[Module] = []
             for i, layer in enumerate(self.layers):
                 steps += [layer, make_activation(out_act if i == last else activation)]

@@ -39,10 +39,12 @@ def engine_of(model: Any) -> str:
 
 def forward(model: Any, X: Any) -> Any:
     """The model's outputs for a batch X (n, d): a Tensor, or a list of n Value results."""
-    X = np.asarray(X.data if isinstance(X, Tensor) else X, dtype=float)
+    X = X.data if isinstance(X, Tensor) else X
     if engine_of(model) == "value":
-        return [model(row) for row in X.tolist()]
-    return model(Tensor(X))
+        return [model(row) for row in np.asarray(X, dtype=float).tolist()]
+    params = model.parameters() if hasattr(model, "parameters") else []
+    dtype = params[0].dtype if params else np.float64  # the batch in the model's float type
+    return model(Tensor(np.asarray(X, dtype=dtype)))
 
 
 def predict(model: Any, X: Any) -> np.ndarray:

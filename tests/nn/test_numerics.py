@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pytest
 
+import nn
 from autograd import Tensor, Value, detect_anomaly
 from nn import Softmax
 from nn import functional as F
@@ -228,3 +229,22 @@ def test_integer_values_and_whole_float_labels_are_promoted_on_the_value_engine(
     assert type(J.data) is float and J.data == 1.0
     ce = L.cross_entropy(_values([[0.0, 1.0, 2.0]]), np.array([2.0]))
     assert ce.data == pytest.approx(-(2.0 - np.log(np.exp([0.0, 1.0, 2.0]).sum())))
+
+
+def test_a_float32_model_trains_in_float32():
+    X, y = nn.data.make_moons(64, noise=0.1, rng=0)
+    model = nn.MLP(2, [8, 2], engine="tensor", dtype="float32", rng=0)
+    history = nn.fit(
+        model,
+        X,
+        y,
+        "cross_entropy",
+        nn.optim.Adam(model.parameters(), lr=0.05),
+        epochs=20,
+        batch_size=16,
+        rng=0,
+    )
+    assert history.loss[-1] < history.loss[0]
+    for p in model.parameters():
+        assert p.dtype == np.float32 and p.grad.dtype == np.float32
+    assert nn.predict(model, X).dtype == np.float32  # float64 data runs in the model's type
