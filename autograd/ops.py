@@ -103,6 +103,24 @@ class Op:
         return f"Op({self.name!r})"
 
 
+# What a rule may take from an input without reading its values: in-place writes into
+# the values leave these as they were.
+_METADATA = frozenset({"shape", "ndim", "size", "dtype"})
+
+
+def _values_read(code: Any) -> set[str]:
+    """The local names whose values the function reads: all but those it only asks for
+    their shape (``x.shape``), plus any an inner function or comprehension captures."""
+    instructions = list(dis.get_instructions(code))
+    read = set(code.co_cellvars)
+    for i, ins in enumerate(instructions):
+        if ins.opname.startswith("LOAD_FAST"):
+            after = instructions[i + 1] if i + 1 < len(instructions) else None
+            if not (after and after.opname == "LOAD_ATTR" and after.argval in _METADATA):
+                read.add(ins.argval)
+    return read
+
+
 def _read_by(rules: Any) -> tuple[int, ...] | None:
     """The positions in ``(out, *inputs)`` that any of ``rules`` reads, found in their
     bytecode; None (all of them) unless every rule is a plain function of named arguments.
@@ -120,8 +138,7 @@ def _read_by(rules: Any) -> tuple[int, ...] | None:
         code = rule.__code__
         if code.co_flags & inspect.CO_VARKEYWORDS:
             return None
-        loaded = {i.argval for i in dis.get_instructions(code) if i.opname.startswith("LOAD_FAST")}
-        loaded.update(code.co_cellvars)  # read by an inner function or comprehension
+        loaded = _values_read(code)
         n = code.co_argcount
         if code.co_flags & inspect.CO_VARARGS and code.co_varnames[n] in loaded:
             return None  # reads *inputs: all of them

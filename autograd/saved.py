@@ -13,8 +13,6 @@ differently: the node keeps the versions of its inputs, see `Tensor._check_saved
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 
 # id(array) -> [array, number of live nodes holding it read-only]; the array is kept so
@@ -23,22 +21,26 @@ _held: dict[int, list] = {}
 
 
 def hold(arrays: list[np.ndarray]) -> tuple[np.ndarray, ...]:
-    """Make ``arrays`` read-only for one more node; returns those this node must release."""
+    """Make ``arrays`` (a list of the caller's, extended here) read-only for one more node;
+    returns those this node must release. Written for speed: it runs for every op."""
+    if not arrays:
+        return ()
     held = []
-    todo = list(arrays)
-    for arr in todo:
+    get = _held.get
+    for arr in arrays:
         base = arr.base
         if isinstance(base, np.ndarray):
-            todo.append(base)  # a view (W.T, x[0]): writing through its base counts too
-        entry = _held.get(id(arr))
-        flags = arr.flags  # a new object on each access: taken once
+            arrays.append(base)  # a view (W.T, x[0]): writing through its base counts too
+        key = id(arr)
+        entry = get(key)
         if entry is not None:
             entry[1] += 1
-        elif flags.writeable:
-            flags.writeable = False
-            _held[id(arr)] = [arr, 1]
         else:
-            continue  # read-only already (the caller's own, or a view of a held array)
+            flags = arr.flags  # a new object on each access: taken once
+            if not flags.writeable:
+                continue  # read-only already (the caller's own, or a view of a held array)
+            flags.writeable = False
+            _held[key] = [arr, 1]
         held.append(arr)
     return tuple(held)
 
@@ -46,10 +48,12 @@ def hold(arrays: list[np.ndarray]) -> tuple[np.ndarray, ...]:
 def release(arrays: tuple[np.ndarray, ...]) -> None:
     """One node no longer needs ``arrays``: each is writeable again once no node does."""
     for arr in arrays:
-        entry = _held[id(arr)]
+        key = id(arr)
+        entry = _held[key]
         entry[1] -= 1
         if entry[1] == 0:
-            del _held[id(arr)]
-            # A view whose base another node still holds stays read-only.
-            with contextlib.suppress(ValueError):
+            del _held[key]
+            try:  # noqa: SIM105 (written for speed: no context manager per array)
                 arr.flags.writeable = True
+            except ValueError:
+                pass  # a view whose base another node still holds stays read-only

@@ -93,7 +93,7 @@ class Tensor(Node):
         return t
 
     def __del__(self) -> None:
-        if self._read_only:
+        if self._read_only:  # dropped before its backward pass: the arrays are writeable
             release(self._read_only)
 
     @classmethod
@@ -297,7 +297,7 @@ def _saved_arrays(op: Op, out: np.ndarray, inputs: tuple) -> list[np.ndarray]:
     """The arrays the rules of ``op`` read (its result, its tensor inputs): they are kept
     read-only until those rules have run (`autograd.saved`)."""
     saves = range(len(inputs) + 1) if op.saves is None else op.saves
-    arrays = []
+    arrays: list[np.ndarray] = []
     for k in saves:  # 0 is the result, k the input k - 1
         if k == 0:
             arrays.append(out)
