@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Tensor, Value, concatenate, gradcheck, linear, where
+from autograd import Tensor, Value, concatenate, gradcheck, linear, neuron, where
 
 # Domain-safe forms: log and sqrt see positive numbers, division a denominator ≥ 1.
 UNARY = {
@@ -35,6 +35,7 @@ BINARY = {
     "mul": lambda a, b: a * b,
     "div": lambda a, b: a / (b * b + 1.0),
     "pow": lambda a, b: (a * a + 1.0) ** (b.tanh()),
+    "neuron": lambda a, b: neuron([a, b], [b, a.tanh()], a),  # one node: a + a·b + b·tanh a
 }
 KINKS = {"relu", "abs", "max", "where"}  # finite differences are unreliable at a kink
 
@@ -143,6 +144,9 @@ def _run(lib: str, steps, leaves):
         kind, name = step[0], step[1]
         if kind == "unary":
             nodes.append(UNARY[name](nodes[step[2]]))
+        elif kind == "binary" and name == "neuron" and lib == "torch":
+            a, b = nodes[step[2]], nodes[step[3]]
+            nodes.append(a + a * b + b * a.tanh())
         elif kind == "binary":
             nodes.append(BINARY[name](nodes[step[2]], nodes[step[3]]))
         elif kind == "array":
