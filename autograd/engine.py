@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .node import Node
+from .node import CHANGED, Node
 from .rules import passthrough
 
 # Grad mode: the one documented global. ----------------------------------------------
@@ -239,7 +239,7 @@ def _run_float_rules(root: Node, order: list[Node], seed: float) -> list[Node]:
     no input's data was assigned since the node was made (`Value._check_saved`) is one
     comparison of stamps per edge.
     """
-    from .value import CHANGED, MANY
+    from .value import MANY
 
     ran: list[Node] = []
     emit = ran.append

@@ -9,7 +9,7 @@ import numpy as np
 from . import tensor_rules as T
 from .anomaly import check_forward
 from .engine import grad_mode
-from .node import Node
+from .node import CHANGED, Node
 from .ops import Op
 from .saved import hold, release
 from .tensor_args import (
@@ -21,6 +21,9 @@ from .tensor_args import (
     normalize_index,
 )
 from .tensor_rules import unbroadcast
+
+# The Tensors' data clock: every assignment to ``Tensor.data`` moves it on (see node.CHANGED).
+_epoch = 0
 
 
 class Tensor(Node):
@@ -36,8 +39,7 @@ class Tensor(Node):
         "_data",
         "_inputs",
         "_read_only",
-        "_saved_versions",
-        "_version",
+        "_stamp",
         "grad",
         "grad_fn",
         "label",
@@ -51,8 +53,7 @@ class Tensor(Node):
         self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = ""
     ) -> None:
         self._data = as_array(data, dtype)
-        self._version = 0
-        self._saved_versions = ()
+        self._stamp = _epoch
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
@@ -73,17 +74,24 @@ class Tensor(Node):
 
     @data.setter
     def data(self, value: Any) -> None:
+        global _epoch
         self._data = as_array(value, what="data")
-        self._version += 1
+        _epoch += 1
+        self._stamp = _epoch if self.grad_fn is None else CHANGED
+
+    def _now(self) -> int:
+        return _epoch
+
+    def __setstate__(self, state: Any) -> None:
+        super().__setstate__(state)
+        self._read_only = ()  # the arrays unpickled are new ones, held by no node
 
     @classmethod
     def _make(cls, data: np.ndarray, inputs: tuple, grad_fn: Op | None) -> Tensor:
         """A node made by an op (no conversion: ``data`` is already the result)."""
         t = cls.__new__(cls)
         t._data = data
-        t._version = 0
-        # The versions of the inputs this node's rules will read, to catch later changes.
-        t._saved_versions = _versions(inputs) if grad_fn is not None else ()
+        t._stamp = _epoch
         t.grad = None
         t.requires_grad = grad_fn is not None
         t.grad_fn = grad_fn
@@ -252,29 +260,6 @@ class Tensor(Node):
             release(self._read_only)
             self._read_only = ()
 
-    def _check_saved(self) -> None:
-        if self._version or self._saved_versions != _versions(self._inputs):
-            raise RuntimeError(self._changed_message())
-
-    def _changed_message(self) -> str:
-        tensors = [x for x in self._inputs if isinstance(x, Tensor)]
-        changed = [
-            k
-            for k, (x, v) in enumerate(zip(tensors, self._saved_versions, strict=True))
-            if x._version != v
-        ]
-        op = self.grad_fn.name
-        what = (
-            f"the output of op '{op}'"
-            if self._version
-            else f"input {changed[0]} (shape {tensors[changed[0]].shape}) of op '{op}'"
-        )
-        return (
-            f"backward(): the .data of {what} was replaced after the graph was built, so the "
-            "saved values are gone; run the forward pass again after changing .data "
-            "(update parameters after backward(), not between forward and backward)"
-        )
-
     def _accumulate(self, g: Any, passed_through: bool = False) -> None:
         data = self._data  # the slot, not the property: this runs for every edge
         if g.shape != data.shape:
@@ -304,10 +289,6 @@ def _saved_arrays(op: Op, out: np.ndarray, inputs: tuple) -> list[np.ndarray]:
         elif isinstance(inputs[k - 1], Tensor):
             arrays.append(inputs[k - 1]._data)
     return arrays
-
-
-def _versions(inputs: tuple) -> tuple[int, ...]:
-    return tuple([x._version for x in inputs if isinstance(x, Tensor)])
 
 
 def _operand(x: Any) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numbers
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +11,7 @@ import numpy as np
 from . import rules as R
 from .anomaly import check_forward
 from .engine import grad_mode
-from .node import Node
+from .node import CHANGED, Node
 from .ops import Op
 
 
@@ -26,13 +25,8 @@ def _as_float(x: Any, what: str = "Value data") -> float:
 
 _new = object.__new__
 
-# Changed data. Every assignment to ``Value.data`` moves the epoch on. A node made by an op
-# keeps in ``_stamp`` the epoch it was made in; a leaf keeps the epoch its data was last
-# assigned in, and a node made by an op whose data is assigned gets CHANGED. backward()
-# raises when an input's stamp is newer than its consumer's: the rule would read a number
-# the forward pass never saw. (Nodes of one epoch share one int object: 8 bytes a node.)
+# The Values' data clock: every assignment to ``Value.data`` moves it on (see node.CHANGED).
 _epoch = 0
-CHANGED = sys.maxsize  # newer than every epoch
 
 # ``_b`` of a node with more than two inputs; its ``_a`` then holds them all as a tuple.
 MANY = object()
@@ -145,14 +139,8 @@ class Value(Node):
         _epoch += 1
         self._stamp = _epoch if self.grad_fn is None else CHANGED
 
-    def __setstate__(self, state: Any) -> None:
-        # Stamps count assignments in the process that made them: one unpickled from
-        # another process may be ahead of this one's epoch, so it is brought back to it.
-        attrs, slots = state if isinstance(state, tuple) else (state, None)
-        for name, value in {**(attrs or {}), **(slots or {})}.items():
-            setattr(self, name, value)
-        if _epoch < self._stamp != CHANGED:
-            self._stamp = _epoch
+    def _now(self) -> int:
+        return _epoch
 
     @property
     def label(self) -> str:
@@ -247,31 +235,6 @@ class Value(Node):
         grad = self.grad
         # Assigning on the first contribution keeps create_graph gradients free of "0 +".
         self.grad = g if (type(grad) is float and grad == 0.0) else grad + g
-
-    def _check_saved(self) -> None:
-        stamp = self._stamp
-        if stamp == CHANGED or any(type(x) is not float and x._stamp > stamp for x in self._inputs):
-            raise RuntimeError(self._changed_message())
-
-    def _changed_message(self) -> str:
-        """Which number changed since this node was made, for backward()'s error."""
-        op = self.grad_fn.name
-        if self._stamp == CHANGED:
-            what = f"the output of op '{op}'"
-        else:
-            k, x = next(
-                (k, x)
-                for k, x in enumerate(self._inputs)
-                if type(x) is not float and x._stamp > self._stamp
-            )
-            name = f" ({x.label!r})" if x.label else ""
-            what = f"input {k}{name} of op '{op}'"
-        return (
-            f"backward(): the .data of {what} was assigned after the graph was built, so "
-            "the numbers its derivative needs are gone; run the forward pass again after "
-            "changing .data (update parameters after backward(), not between forward and "
-            "backward)"
-        )
 
     def _vjp(self, i: int, g: Any, out: Any, inputs: tuple) -> Any:
         try:
