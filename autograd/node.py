@@ -159,8 +159,11 @@ class Node:
     def _check_saved(self) -> None:
         """Raise if the values this node's rules read changed since the forward pass."""
         stamp = self._stamp
-        if stamp == CHANGED or any(isinstance(x, Node) and x._stamp > stamp for x in self._inputs):
+        if stamp == CHANGED:
             raise RuntimeError(self._changed_message())
+        for x in self._inputs:  # a loop, not any(): this runs for every node
+            if isinstance(x, Node) and x._stamp > stamp:
+                raise RuntimeError(self._changed_message())
 
     def _changed_message(self) -> str:
         """Which data changed since this node was made, for backward()'s error."""

@@ -264,9 +264,19 @@ TRANSPOSE = Op(
     (lambda g, out, x, axes: TRANSPOSE(g, None if axes is None else tuple(np.argsort(axes))),),
     ("1",),
 )
+
+
+def _broadcast_to(x: Any, shape: tuple[int, ...]) -> np.ndarray:
+    # Written for speed: filling a new array costs less than np.broadcast_to's Python
+    # wrapper at the sizes a backward pass expands (and a leaf can keep it without a copy).
+    out = np.empty(shape, dtype=np.result_type(x))
+    out[...] = x
+    return out
+
+
 # The engine sums a broadcast gradient back to the input's shape, so the rule is just g.
 BROADCAST_TO = Op(
-    "broadcast_to", "broadcast", None, np.broadcast_to, (lambda g, out, x, shape: g,), ("1",)
+    "broadcast_to", "broadcast", None, _broadcast_to, (lambda g, out, x, shape: g,), ("1",)
 )
 GETITEM = Op(
     "getitem",
