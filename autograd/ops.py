@@ -114,10 +114,14 @@ def _values_read(code: Any) -> set[str]:
     instructions = list(dis.get_instructions(code))
     read = set(code.co_cellvars)
     for i, ins in enumerate(instructions):
-        if ins.opname.startswith("LOAD_FAST"):
-            after = instructions[i + 1] if i + 1 < len(instructions) else None
-            if not (after and after.opname == "LOAD_ATTR" and after.argval in _METADATA):
-                read.add(ins.argval)
+        if not ins.opname.startswith("LOAD_FAST"):
+            continue
+        if isinstance(ins.argval, tuple):  # newer CPythons load two names in one instruction
+            read.update(ins.argval)
+            continue
+        after = instructions[i + 1] if i + 1 < len(instructions) else None
+        if not (after and after.opname == "LOAD_ATTR" and after.argval in _METADATA):
+            read.add(ins.argval)
     return read
 
 

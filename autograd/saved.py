@@ -8,7 +8,7 @@ backward pass has not run, the array's ``writeable`` flag is off: the write itse
 (numpy's "assignment destination is read-only"). The flag comes back on when the last
 node holding the array has run its backward pass or been freed. Arrays that were
 read-only before are left as they are. (Replacing ``.data`` by assignment is caught
-differently: the node keeps the versions of its inputs, see `Tensor._check_saved`.)
+differently, for both engines: nodes are stamped when made, see `Node._check_saved`.)
 """
 
 from __future__ import annotations
