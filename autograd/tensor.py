@@ -52,13 +52,13 @@ class Tensor(Node):
     def __init__(
         self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = ""
     ) -> None:
+        self._read_only = ()  # first: __del__ reads it even when the conversion below fails
         self._data = as_array(data, dtype)
         self._stamp = _epoch
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
         self._inputs = ()
-        self._read_only = ()
         self.label = label
 
     @property

@@ -300,3 +300,9 @@ def test_tensor_unpickled_in_a_fresh_process_is_not_taken_for_changed(monkeypatc
     (W2 * W2).sum().backward()
     np.testing.assert_array_equal(W2.grad, [6.0, 4.0, 4.0])
     J.backward()
+
+
+def test_a_tensor_that_failed_to_convert_is_freed_quietly() -> None:
+    with pytest.raises(TypeError):
+        Tensor(["a", "b"])
+    gc.collect()
