@@ -219,7 +219,9 @@ def _run_rules(
             if create_graph:  # rules applied to nodes record the backward pass too
                 out, inputs = node, raw
             else:
-                out, inputs = node.data, tuple([x.data if isinstance(x, Node) else x for x in raw])
+                # The slots, not the ``data`` properties: this runs for every node.
+                out = node._data
+                inputs = tuple([x._data if isinstance(x, Node) else x for x in raw])
             for i, x in enumerate(raw):
                 if isinstance(x, Node) and x.requires_grad:
                     gi = node._vjp(i, g, out, inputs)

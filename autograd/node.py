@@ -20,10 +20,11 @@ CHANGED = sys.maxsize  # newer than every epoch
 class Node:
     """A node of the computation graph: a value, its gradient, and how it was made.
 
-    Subclasses have the attributes ``data``, ``grad``, ``grad_fn`` (the `Op` that made the
-    node, None for a leaf), ``_inputs`` (that op's inputs in order, nodes and constants,
-    as a tuple: a slot or a property) and ``_stamp`` (see CHANGED), and implement
-    ``_apply`` (run an op on nodes and constants) and the grad hooks below.
+    Subclasses have the attributes ``data`` (a property over the slot ``_data``, which the
+    engine reads), ``grad``, ``grad_fn`` (the `Op` that made the node, None for a leaf),
+    ``_inputs`` (that op's inputs in order, nodes and constants, as a tuple: a slot or a
+    property) and ``_stamp`` (see CHANGED), and implement ``_apply`` (run an op on nodes
+    and constants) and the grad hooks below.
     Every operator and method here is one line: the op does the work.
     """
 
