@@ -238,7 +238,7 @@ def _run_float_rules(root: Node, order: list[Node], seed: float) -> list[Node]:
     read from the node's slots (see `Value`), each rule is called directly with positional
     arguments and its float added to the input's ``grad``; only a rule that raises on float
     arithmetic (x/0) goes through `Node._vjp`, which answers as IEEE does. The check that
-    no input's data was assigned since the node was made (`Value._check_saved`) is one
+    no input's data was assigned since the node was made (`Node._check_saved`) is one
     comparison of stamps per edge.
     """
     from .value import MANY
