@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .node import CHANGED, Node
+from .node import Node
 from .rules import passthrough
 
 # Grad mode: the one documented global. ----------------------------------------------
@@ -206,6 +206,7 @@ def _run_rules(
 ) -> list[Node]:
     """Theorem 3.1's backward sweep: each node's rule once, outputs before inputs."""
     ran: list[Node] = []
+    now = root._now()
     with set_grad_enabled(create_graph), np.errstate(all="ignore"):
         root._accumulate(seed)
         for node in reversed(order):
@@ -214,7 +215,8 @@ def _run_rules(
                 continue
             g = node.grad
             ran.append(node)
-            node._check_saved()  # once per node, before any of its rules reads its inputs
+            if node._stamp != now:  # data assigned since it was made: check its inputs
+                node._check_saved()  # (one comparison a node: see `_run_float_rules`)
             raw = node._inputs
             if create_graph:  # rules applied to nodes record the backward pass too
                 out, inputs = node, raw
@@ -222,9 +224,11 @@ def _run_rules(
                 # The slots, not the ``data`` properties: this runs for every node.
                 out = node._data
                 inputs = tuple([x._data if isinstance(x, Node) else x for x in raw])
+            # A variadic op's one rule gives every input's share at once (see `Op`).
+            shares = fn.grads(g, out, inputs) if fn.variadic else None
             for i, x in enumerate(raw):
                 if isinstance(x, Node) and x.requires_grad:
-                    gi = node._vjp(i, g, out, inputs)
+                    gi = node._vjp(i, g, out, inputs) if shares is None else shares[i]
                     if on_step is not None:
                         on_step(node, i, g, gi)
                     x._accumulate(gi, gi is g)
@@ -238,52 +242,47 @@ def _run_float_rules(root: Node, order: list[Node], seed: float) -> list[Node]:
     read from the node's slots (see `Value`), each rule is called directly with positional
     arguments and its float added to the input's ``grad``; only a rule that raises on float
     arithmetic (x/0) goes through `Node._vjp`, which answers as IEEE does. The check that
-    no input's data was assigned since the node was made (`Node._check_saved`) is one
-    comparison of stamps per edge.
+    no data was assigned since the forward pass (`Node._check_saved`) is one comparison per
+    node: a node stamped with the current epoch has no input assigned after it was made,
+    and an input made by an op whose data was assigned (stamp CHANGED) is caught when its
+    own rule's turn comes.
     """
     from .value import MANY
 
     ran: list[Node] = []
     emit = ran.append
+    now = root._now()
     with set_grad_enabled(False), np.errstate(all="ignore"):
-        if root._stamp == CHANGED:
-            root._check_saved()
         root._accumulate(seed)
         for node in reversed(order):
             fn = node.grad_fn
             if fn is None:
                 continue
             emit(node)
-            g, out, stamp, a, b = node.grad, node._data, node._stamp, node._a, node._b
+            if node._stamp != now:  # something was assigned since: look at each input
+                node._check_saved()
+            g, out, a, b = node.grad, node._data, node._a, node._b
             if b is None:  # one input, a Value
-                if a._stamp > stamp:
-                    node._check_saved()
                 x = a._data
                 try:
                     a.grad += fn.grads[0](g, out, x)
                 except ArithmeticError:
                     a.grad += node._vjp(0, g, out, (x,))
             elif b is MANY:
-                _many_inputs(node, g, out, stamp, a)
+                _many_inputs(node, g, out, a)
             elif type(a) is float:  # a constant and a Value (2 * x)
-                if b._stamp > stamp:
-                    node._check_saved()
                 y = b._data
                 try:
                     b.grad += fn.grads[1](g, out, a, y)
                 except ArithmeticError:
                     b.grad += node._vjp(1, g, out, (a, y))
             elif type(b) is float:  # a Value and a constant (x * 2)
-                if a._stamp > stamp:
-                    node._check_saved()
                 x = a._data
                 try:
                     a.grad += fn.grads[0](g, out, x, b)
                 except ArithmeticError:
                     a.grad += node._vjp(0, g, out, (x, b))
             else:  # two Values
-                if a._stamp > stamp or b._stamp > stamp:
-                    node._check_saved()
                 rule_a, rule_b = fn.grads
                 if rule_a is passthrough and rule_b is passthrough:  # a sum: no call needed
                     a.grad += g
@@ -301,26 +300,24 @@ def _run_float_rules(root: Node, order: list[Node], seed: float) -> list[Node]:
     return ran
 
 
-def _many_inputs(node: Node, g: float, out: float, stamp: int, inputs: tuple) -> None:
+def _many_inputs(node: Node, g: float, out: float, inputs: tuple) -> None:
     """`_run_float_rules` for a node with more than two inputs (a fused neuron)."""
-    data = []
-    for x in inputs:
-        if type(x) is float:
-            data.append(x)
-        else:
-            if x._stamp > stamp:
-                node._check_saved()
-            data.append(x._data)
-    xs = tuple(data)
+    xs = tuple([x if type(x) is float else x._data for x in inputs])
     fn = node.grad_fn
-    rules = fn.grads
-    # A variadic op's rules take the data as one tuple; any other's as arguments, passed
-    # from one tuple built once (rule(*args) with a list would copy it at every call).
-    args = None if fn.variadic else (g, out, *xs)
+    if fn.variadic:  # one rule gives every share (see `Op`)
+        try:
+            shares = fn.grads(g, out, xs)
+        except ArithmeticError:
+            shares = [node._vjp(i, g, out, xs) for i in range(len(xs))]
+        for x, gi in zip(inputs, shares, strict=True):
+            if type(x) is not float:
+                x.grad += gi
+        return
+    args = (g, out, *xs)  # built once: rule(*args) with a list would copy it at every call
     for i, x in enumerate(inputs):
         if type(x) is not float:
             try:
-                x.grad += rules[i](*args) if args is not None else rules[i](g, out, xs)
+                x.grad += fn.grads[i](*args)
             except ArithmeticError:
                 x.grad += node._vjp(i, g, out, xs)
 

@@ -12,8 +12,9 @@ from .ops import Op
 # ``.data`` moves on. A node made by an op keeps in ``_stamp`` the epoch it was made in; a
 # leaf keeps the epoch its data was last assigned in, and a node made by an op whose data
 # is assigned gets CHANGED. backward() raises when an input's stamp is newer than its
-# consumer's: the rule would read numbers the forward pass never saw. (Nodes of one epoch
-# share one int object: 8 bytes a node.)
+# consumer's, or a node's own is CHANGED: the rule would read numbers the forward pass
+# never saw. A node stamped with the current epoch has neither, so the sweep looks no
+# further. (Nodes of one epoch share one int object: 8 bytes a node.)
 CHANGED = sys.maxsize  # newer than every epoch
 
 
@@ -204,4 +205,4 @@ class Node:
     def _vjp(self, i: int, g: Any, out: Any, inputs: tuple) -> Any:
         """The derivative rule of input ``i``: its share of ∂J/∂input."""
         op = self.grad_fn
-        return op.grads[i](g, out, inputs) if op.variadic else op.grads[i](g, out, *inputs)
+        return op.grads(g, out, inputs)[i] if op.variadic else op.grads[i](g, out, *inputs)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Tensor, Value
+from autograd import Tensor, Value, neuron
 from autograd import value as value_module
 from nn import optim
 
@@ -225,6 +225,29 @@ def test_value_intermediate_assigned_raises_naming_its_consumer() -> None:
     y.data = 1.0
     with pytest.raises(RuntimeError, match=r"input 0 of op 'mul'"):
         J.backward()
+
+
+def test_an_intermediate_assigned_before_its_consumer_was_made_raises() -> None:
+    # The consumer is younger than the change, so the change is caught at the node itself.
+    x = Value(0.5)
+    y = x.exp()
+    y.data = 1.0
+    J = y * 2.0
+    with pytest.raises(RuntimeError, match=r"the output of op 'exp'"):
+        J.backward()
+    t = Tensor([0.5, 1.0], requires_grad=True)
+    u = t.exp()
+    u.data = np.ones(2)
+    with pytest.raises(RuntimeError, match=r"the output of op 'exp'"):
+        (u * 2.0).sum().backward()
+
+
+def test_a_fused_neuron_whose_weight_was_assigned_raises() -> None:
+    w, x, b = [Value(1.0), Value(2.0, label="w2")], [Value(3.0), 4.0], Value(0.5)
+    z = neuron(w, x, b)
+    w[1].data = 5.0
+    with pytest.raises(RuntimeError, match=r"input 3 \('w2'\) of op 'neuron'"):
+        z.backward()
 
 
 def test_value_root_assigned_raises_naming_its_op() -> None:
