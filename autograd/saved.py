@@ -36,10 +36,10 @@ def hold(arrays: list[np.ndarray]) -> tuple[np.ndarray, ...]:
         if entry is not None:
             entry[1] += 1
         else:
-            flags = arr.flags  # a new object on each access: taken once
-            if not flags.writeable:
+            if not arr.flags.writeable:
                 continue  # read-only already (the caller's own, or a view of a held array)
-            flags.writeable = False
+            # setflags, positional: a third of the cost of setting ``flags.writeable``.
+            arr.setflags(False)
             _held[key] = [arr, 1]
         held.append(arr)
     return tuple(held)
@@ -54,6 +54,6 @@ def release(arrays: tuple[np.ndarray, ...]) -> None:
         if entry[1] == 0:
             del _held[key]
             try:  # noqa: SIM105 (written for speed: no context manager per array)
-                arr.flags.writeable = True
+                arr.setflags(True)  # positional ``write``: as in `hold`
             except ValueError:
                 pass  # a view whose base another node still holds stays read-only

@@ -48,7 +48,7 @@ def _norm_axes(axis: Any, ndim: int) -> tuple[int, ...]:
 
 def expand(g: Any, shape: tuple[int, ...], axis: Any, keepdims: bool) -> Any:
     """Undo a reduction over ``axis``: copy ``g`` back along the reduced axes."""
-    if not keepdims:
+    if not keepdims and g.ndim:  # a 0-d g (a full reduction) broadcasts as it is
         kept = list(shape)
         for a in _norm_axes(axis, len(shape)):
             kept[a] = 1
@@ -205,7 +205,8 @@ MEAN = Op(
     "mean",
     None,
     lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
-    (lambda g, out, x, axis, keepdims: expand(g, x.shape, axis, keepdims) / _count(x.shape, axis),),
+    # g divided before it is copied: one division of g, not one per element of x.
+    (lambda g, out, x, axis, keepdims: expand(g / _count(x.shape, axis), x.shape, axis, keepdims),),
     ("1/n",),
 )
 MAX = Op(
