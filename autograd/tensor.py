@@ -309,9 +309,10 @@ class Tensor(Node):
             # across steps, gets its own copy. (A new array from a rule is its own already,
             # and copying it would cost a pass over memory.)
             g = g.copy()
-        if type(g) is not Tensor and g.dtype != data.dtype:
-            g = g.astype(data.dtype)
-        self.grad = g if self.grad is None else self.grad + g
+        if type(g) is not Tensor and g.dtype is not data.dtype and g.dtype != data.dtype:
+            g = g.astype(data.dtype)  # (``is`` first, written for speed: dtypes are shared)
+        grad = self.grad
+        self.grad = g if grad is None else grad + g
 
 
 def _operand(x: Any) -> Any:
