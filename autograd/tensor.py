@@ -86,43 +86,6 @@ class Tensor(Node):
         super().__setstate__(state)
         self._read_only = ()  # the arrays unpickled are new ones, held by no node
 
-    @classmethod
-    def _make(
-        cls, data: np.ndarray, inputs: tuple, grad_fn: Op | None, args: tuple | list = ()
-    ) -> Tensor:
-        """A node made by an op (no conversion: ``data`` is already the result). ``args``
-        are the op's arguments as it ran on arrays (each Tensor input's array)."""
-        # Written for speed: the slots are set directly, and `hold` sees only the arrays the
-        # op's rules read.
-        t = cls.__new__(cls)
-        t._data = data
-        t._stamp = _epoch
-        t.grad = None
-        t.label = ""
-        if grad_fn is None:
-            t.requires_grad = False
-            t.grad_fn = None
-            t._inputs = ()
-            t._read_only = ()
-            return t
-        t.requires_grad = True
-        t.grad_fn = grad_fn
-        t._inputs = inputs
-        saves = grad_fn.saves
-        if saves is None:  # every input and the result
-            saves = range(len(inputs) + 1)
-        elif not saves:
-            t._read_only = ()
-            return t
-        arrays = []
-        for k in saves:  # 0 is the result, k the input k - 1
-            if k == 0:
-                arrays.append(data)
-            elif isinstance(inputs[k - 1], Tensor):
-                arrays.append(args[k - 1])
-        t._read_only = hold(arrays)
-        return t
-
     def __del__(self) -> None:
         if self._read_only:  # dropped before its backward pass: the arrays are writeable
             release(self._read_only)
@@ -130,11 +93,13 @@ class Tensor(Node):
     @classmethod
     def _apply(cls, op: Op, *inputs: Any) -> Tensor:
         """Run ``op``; record a node if any input Tensor requires grad and grad mode is on."""
+        # Written for speed, as it runs for every op: the slots, not the properties, and
+        # the new node's slots set here, not through __init__ (which converts its data).
         args = []
         record = False
         for x in inputs:
             if isinstance(x, Tensor):
-                args.append(x._data)  # the slot, not the property: this is the hot path
+                args.append(x._data)
                 if x.requires_grad:
                     record = True
             elif isinstance(x, Node):
@@ -145,11 +110,19 @@ class Tensor(Node):
         if type(out) is not np.ndarray:  # full reductions give numpy scalars
             out = np.asarray(out)
         mode = grad_mode
-        node = (
-            cls._make(out, inputs, op, args)
-            if record and mode.enabled
-            else cls._make(out, (), None)
-        )
+        record = record and mode.enabled
+        saves = op.saves
+        # Held before the node exists: its __del__ then never meets an unset slot.
+        read_only = _hold_saved(saves, out, inputs, args) if record and saves != () else ()
+        node = cls.__new__(cls)
+        node._data = out
+        node._stamp = _epoch
+        node.grad = None
+        node.requires_grad = record
+        node.grad_fn = op if record else None
+        node._inputs = inputs if record else ()
+        node._read_only = read_only
+        node.label = ""
         if mode.anomaly:
             check_forward(node, op, args)
         return node
@@ -215,7 +188,7 @@ class Tensor(Node):
 
     def detach(self) -> Tensor:
         """The same array, with no history and requires_grad=False."""
-        return Tensor._make(self.data, (), None)
+        return Tensor(self._data)  # a float array: taken as it is, not copied
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Start (or stop) tracking gradients of this leaf; returns self."""
@@ -313,6 +286,21 @@ class Tensor(Node):
             g = g.astype(data.dtype)  # (``is`` first, written for speed: dtypes are shared)
         grad = self.grad
         self.grad = g if grad is None else grad + g
+
+
+def _hold_saved(saves: tuple | None, out: np.ndarray, inputs: tuple, args: list) -> tuple:
+    """Hold read-only (`autograd.saved`) the arrays an op's rules read: of its result (0)
+    and its Tensor inputs (k for input k - 1), as listed in ``saves`` (None: all of them).
+    ``args`` are the op's arguments as it ran, each Tensor input's array in its place."""
+    if saves is None:
+        saves = range(len(inputs) + 1)
+    arrays = []
+    for k in saves:
+        if k == 0:
+            arrays.append(out)
+        elif isinstance(inputs[k - 1], Tensor):
+            arrays.append(args[k - 1])
+    return hold(arrays)
 
 
 def _operand(x: Any) -> Any:

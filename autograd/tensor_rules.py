@@ -23,10 +23,10 @@ def _data(x: Any) -> Any:
 
 
 def _call(op: Op, x: Any, *constants: Any) -> Any:
-    """``op(x, *constants)``, where only ``x`` may be a node. Written for speed: an ndarray
-    goes straight to the op's array function, skipping `Op.__call__`'s search of the
-    constants (a shape, axes, an index) for a node type."""
-    return op.array(x, *constants) if type(x) is np.ndarray else op(x, *constants)
+    """``op(x, *constants)``, where only ``x`` may be a node. Written for speed: an array
+    or a numpy scalar goes straight to the op's array function, skipping `Op.__call__`'s
+    search of the constants (a shape, axes, an index) for a node type."""
+    return op(x, *constants) if isinstance(x, Node) else op.array(x, *constants)
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
