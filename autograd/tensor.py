@@ -111,9 +111,19 @@ class Tensor(Node):
             out = np.asarray(out)
         mode = grad_mode
         record = record and mode.enabled
+        # What the rules read, held read-only (`autograd.saved`) before the node exists, so
+        # that its __del__ never meets an unset slot: of the result (0) and the Tensor
+        # inputs (k for input k - 1), as ``op.saves`` lists them (None: all of them).
         saves = op.saves
-        # Held before the node exists: its __del__ then never meets an unset slot.
-        read_only = _hold_saved(saves, out, inputs, args) if record and saves != () else ()
+        read_only = ()
+        if record and saves != ():
+            arrays = []
+            for k in range(len(inputs) + 1) if saves is None else saves:
+                if k == 0:
+                    arrays.append(out)
+                elif isinstance(inputs[k - 1], Tensor):
+                    arrays.append(args[k - 1])  # that input's array
+            read_only = hold(arrays)
         node = cls.__new__(cls)
         node._data = out
         node._stamp = _epoch
@@ -255,7 +265,8 @@ class Tensor(Node):
                     "grad can be implicitly created only for scalar outputs: this tensor has "
                     f"shape {self.shape}; pass gradient= (∂J/∂output, same shape) to backward()"
                 )
-            seed = np.ones_like(data)
+            seed = np.empty_like(data)  # and filled: np.ones_like's wrapper costs more
+            seed.fill(1)
         else:
             seed = as_array(gradient, data.dtype, "gradient")
             if seed.shape != self.shape:
@@ -286,21 +297,6 @@ class Tensor(Node):
             g = g.astype(data.dtype)  # (``is`` first, written for speed: dtypes are shared)
         grad = self.grad
         self.grad = g if grad is None else grad + g
-
-
-def _hold_saved(saves: tuple | None, out: np.ndarray, inputs: tuple, args: list) -> tuple:
-    """Hold read-only (`autograd.saved`) the arrays an op's rules read: of its result (0)
-    and its Tensor inputs (k for input k - 1), as listed in ``saves`` (None: all of them).
-    ``args`` are the op's arguments as it ran, each Tensor input's array in its place."""
-    if saves is None:
-        saves = range(len(inputs) + 1)
-    arrays = []
-    for k in saves:
-        if k == 0:
-            arrays.append(out)
-        elif isinstance(inputs[k - 1], Tensor):
-            arrays.append(args[k - 1])
-    return hold(arrays)
 
 
 def _operand(x: Any) -> Any:
