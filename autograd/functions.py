@@ -68,11 +68,13 @@ def linear(x: Any, W: Any, b: Any) -> Tensor:
     The same numbers and gradients as ``x @ W.T + b``, with one node instead of three, and
     W's gradient computed as its own array (``x @ W.T`` hands W a transposed view).
     """
-    x, W, b = (
-        t if isinstance(t, Tensor) else Tensor(as_array(t, what=name))
-        for t, name in zip((x, W, b), "xWb", strict=True)
-    )
-    if W.ndim != 2 or x.ndim < 1 or x.shape[-1] != W.shape[1] or b.shape != W.shape[:1]:
+    if not (isinstance(x, Tensor) and isinstance(W, Tensor) and isinstance(b, Tensor)):
+        x, W, b = (
+            t if isinstance(t, Tensor) else Tensor(as_array(t, what=name))
+            for t, name in zip((x, W, b), "xWb", strict=True)
+        )
+    sx, sw = x._data.shape, W._data.shape  # the slots, read once: a layer runs this each step
+    if len(sw) != 2 or not sx or sx[-1] != sw[1] or b._data.shape != sw[:1]:
         raise ValueError(
             f"linear: x of shape {x.shape}, W {W.shape} and b {b.shape} do not fit "
             "(x (..., nin), W (nout, nin), b (nout,))"

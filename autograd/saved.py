@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-# id(array) -> [array, number of live nodes holding it read-only]; the array is kept so
-# its id stays unique while it is listed.
-_held: dict[int, list] = {}
+# id(array) -> number of live nodes holding it read-only. Each of those nodes keeps the
+# array (in the tuple `hold` returned), so its id stays unique while it is listed.
+_held: dict[int, int] = {}
 
 
 def hold(arrays: list[np.ndarray]) -> tuple[np.ndarray, ...]:
@@ -29,18 +29,18 @@ def hold(arrays: list[np.ndarray]) -> tuple[np.ndarray, ...]:
     get = _held.get
     for arr in arrays:
         base = arr.base
-        if isinstance(base, np.ndarray):
+        if base is not None and isinstance(base, np.ndarray):
             arrays.append(base)  # a view (W.T, x[0]): writing through its base counts too
         key = id(arr)
-        entry = get(key)
-        if entry is not None:
-            entry[1] += 1
+        count = get(key)
+        if count is not None:
+            _held[key] = count + 1
         else:
-            flags = arr.flags  # a new object on each access: taken once
-            if not flags.writeable:
+            if not arr.flags.writeable:
                 continue  # read-only already (the caller's own, or a view of a held array)
-            flags.writeable = False
-            _held[key] = [arr, 1]
+            # setflags, positional: a third of the cost of setting ``flags.writeable``.
+            arr.setflags(False)
+            _held[key] = 1
         held.append(arr)
     return tuple(held)
 
@@ -49,11 +49,12 @@ def release(arrays: tuple[np.ndarray, ...]) -> None:
     """One node no longer needs ``arrays``: each is writeable again once no node does."""
     for arr in arrays:
         key = id(arr)
-        entry = _held[key]
-        entry[1] -= 1
-        if entry[1] == 0:
+        count = _held[key] - 1
+        if count:
+            _held[key] = count
+        else:
             del _held[key]
             try:  # noqa: SIM105 (written for speed: no context manager per array)
-                arr.flags.writeable = True
+                arr.setflags(True)  # positional ``write``: as in `hold`
             except ValueError:
                 pass  # a view whose base another node still holds stays read-only

@@ -86,20 +86,6 @@ class Tensor(Node):
         super().__setstate__(state)
         self._read_only = ()  # the arrays unpickled are new ones, held by no node
 
-    @classmethod
-    def _make(cls, data: np.ndarray, inputs: tuple, grad_fn: Op | None) -> Tensor:
-        """A node made by an op (no conversion: ``data`` is already the result)."""
-        t = cls.__new__(cls)
-        t._data = data
-        t._stamp = _epoch
-        t.grad = None
-        t.requires_grad = grad_fn is not None
-        t.grad_fn = grad_fn
-        t._inputs = inputs
-        t._read_only = hold(_saved_arrays(grad_fn, data, inputs)) if grad_fn is not None else ()
-        t.label = ""
-        return t
-
     def __del__(self) -> None:
         if self._read_only:  # dropped before its backward pass: the arrays are writeable
             release(self._read_only)
@@ -107,12 +93,15 @@ class Tensor(Node):
     @classmethod
     def _apply(cls, op: Op, *inputs: Any) -> Tensor:
         """Run ``op``; record a node if any input Tensor requires grad and grad mode is on."""
+        # Written for speed, as it runs for every op: the slots, not the properties, and
+        # the new node's slots set here, not through __init__ (which converts its data).
         args = []
         record = False
         for x in inputs:
             if isinstance(x, Tensor):
-                args.append(x._data)  # the slot, not the property: this is the hot path
-                record = record or x.requires_grad
+                args.append(x._data)
+                if x.requires_grad:
+                    record = True
             elif isinstance(x, Node):
                 return NotImplemented
             else:
@@ -120,38 +109,67 @@ class Tensor(Node):
         out = op.array(*args)
         if type(out) is not np.ndarray:  # full reductions give numpy scalars
             out = np.asarray(out)
-        node = (
-            cls._make(out, inputs, op) if record and grad_mode.enabled else cls._make(out, (), None)
-        )
-        if grad_mode.anomaly:
+        mode = grad_mode
+        record = record and mode.enabled
+        # What the rules read, held read-only (`autograd.saved`) before the node exists, so
+        # that its __del__ never meets an unset slot: of the result (0) and the Tensor
+        # inputs (k for input k - 1), as ``op.saves`` lists them (None: all of them).
+        saves = op.saves
+        read_only = ()
+        if record and saves != ():
+            arrays = []
+            for k in range(len(inputs) + 1) if saves is None else saves:
+                if k == 0:
+                    arrays.append(out)
+                elif isinstance(inputs[k - 1], Tensor):
+                    arrays.append(args[k - 1])  # that input's array
+            read_only = hold(arrays)
+        node = cls.__new__(cls)
+        node._data = out
+        node._stamp = _epoch
+        node.grad = None
+        node.requires_grad = record
+        node.grad_fn = op if record else None
+        node._inputs = inputs if record else ()
+        node._read_only = read_only
+        node.label = ""
+        if mode.anomaly:
             check_forward(node, op, args)
         return node
 
     @classmethod
     def _binary(cls, op: Op, a: Any, b: Any) -> Tensor:
         """An arithmetic op with a number or array on either side."""
-        a, b = _operand(a), _operand(b)
-        if a is NotImplemented or b is NotImplemented:
-            return NotImplemented
-        _check_broadcast(op, a, b)
+        # Written for speed: a Tensor needs no conversion, and equal shapes no check.
+        if not isinstance(a, Tensor):
+            a = _operand(a)
+            if a is NotImplemented:
+                return NotImplemented
+        if not isinstance(b, Tensor):
+            b = _operand(b)
+            if b is NotImplemented:
+                return NotImplemented
+        sa, sb = _shape(a), _shape(b)
+        if sa != sb:
+            check_broadcast(op.name, sa, sb)
         return cls._apply(op, a, b)
 
-    # Properties as in numpy and PyTorch. ---------------------------------------------------
+    # Properties as in numpy and PyTorch (from the slot: ops and rules read them often). -----
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> int:
-        return self.data.size
+        return self._data.size
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def T(self) -> Tensor:
@@ -159,7 +177,7 @@ class Tensor(Node):
         return self.transpose()
 
     def __len__(self) -> int:
-        return len(self.data)
+        return len(self._data)
 
     def __repr__(self) -> str:
         grad = ", requires_grad=True" if self.requires_grad else ""
@@ -168,11 +186,11 @@ class Tensor(Node):
 
     def item(self) -> float:
         """The single number held, as a Python float."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
                 f"item() needs a tensor with one element, this one has shape {self.shape}"
             )
-        return self.data.item()
+        return self._data.item()
 
     def numpy(self) -> np.ndarray:
         """The array held (shared, not copied, as in PyTorch)."""
@@ -180,7 +198,7 @@ class Tensor(Node):
 
     def detach(self) -> Tensor:
         """The same array, with no history and requires_grad=False."""
-        return Tensor._make(self.data, (), None)
+        return Tensor(self._data)  # a float array: taken as it is, not copied
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Start (or stop) tracking gradients of this leaf; returns self."""
@@ -240,15 +258,17 @@ class Tensor(Node):
 
     # Hooks the backward core calls. --------------------------------------------------------
     def _seed(self, gradient: Any, create_graph: bool) -> Any:
+        data = self._data
         if gradient is None:
-            if self.data.size != 1:
+            if data.size != 1:
                 raise RuntimeError(
                     "grad can be implicitly created only for scalar outputs: this tensor has "
                     f"shape {self.shape}; pass gradient= (∂J/∂output, same shape) to backward()"
                 )
-            seed = np.ones_like(self.data)
+            seed = np.empty_like(data)  # and filled: np.ones_like's wrapper costs more
+            seed.fill(1)
         else:
-            seed = as_array(gradient, self.data.dtype, "gradient")
+            seed = as_array(gradient, data.dtype, "gradient")
             if seed.shape != self.shape:
                 raise ValueError(
                     f"gradient has shape {seed.shape} but the tensor has shape {self.shape}"
@@ -273,22 +293,10 @@ class Tensor(Node):
             # across steps, gets its own copy. (A new array from a rule is its own already,
             # and copying it would cost a pass over memory.)
             g = g.copy()
-        if type(g) is not Tensor and g.dtype != data.dtype:
-            g = g.astype(data.dtype)
-        self.grad = g if self.grad is None else self.grad + g
-
-
-def _saved_arrays(op: Op, out: np.ndarray, inputs: tuple) -> list[np.ndarray]:
-    """The arrays the rules of ``op`` read (its result, its tensor inputs): they are kept
-    read-only until those rules have run (`autograd.saved`)."""
-    saves = range(len(inputs) + 1) if op.saves is None else op.saves
-    arrays: list[np.ndarray] = []
-    for k in saves:  # 0 is the result, k the input k - 1
-        if k == 0:
-            arrays.append(out)
-        elif isinstance(inputs[k - 1], Tensor):
-            arrays.append(inputs[k - 1]._data)
-    return arrays
+        if type(g) is not Tensor and g.dtype is not data.dtype and g.dtype != data.dtype:
+            g = g.astype(data.dtype)  # (``is`` first, written for speed: dtypes are shared)
+        grad = self.grad
+        self.grad = g if grad is None else grad + g
 
 
 def _operand(x: Any) -> Any:
@@ -308,13 +316,13 @@ def _operand(x: Any) -> Any:
 
 
 def _shape(x: Any) -> tuple[int, ...]:
+    """The shape of an operand as `_operand` returns it."""
     if isinstance(x, Tensor):
         return x._data.shape
-    return x.shape if isinstance(x, np.ndarray) else np.shape(x)
-
-
-def _check_broadcast(op: Op, a: Any, b: Any) -> None:
-    check_broadcast(op.name, _shape(a), _shape(b))
+    # A number is checked before np.shape, which costs more than most ops.
+    return (
+        x.shape if isinstance(x, np.ndarray) else () if isinstance(x, (int, float)) else np.shape(x)
+    )
 
 
 def _matmul(a: Any, b: Any) -> Tensor:

@@ -16,6 +16,8 @@ from .node import Node
 
 def as_array(data: Any, dtype: Any = None, what: str = "data") -> np.ndarray:
     """A float ndarray from numbers, lists or arrays: float64 unless ``dtype`` says."""
+    if dtype is None and type(data) is np.ndarray and data.dtype.kind == "f":
+        return data  # taken as it is, written for speed: optimizers assign one per step
     if isinstance(data, Node):
         data = data.data
     if dtype is not None and np.dtype(dtype).kind != "f":

@@ -22,6 +22,13 @@ def _data(x: Any) -> Any:
     return x.data if isinstance(x, Node) else x
 
 
+def _call(op: Op, x: Any, *constants: Any) -> Any:
+    """``op(x, *constants)``, where only ``x`` may be a node. Written for speed: an array
+    or a numpy scalar goes straight to the op's array function, skipping `Op.__call__`'s
+    search of the constants (a shape, axes, an index) for a node type."""
+    return op(x, *constants) if isinstance(x, Node) else op.array(x, *constants)
+
+
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     """Sum a gradient of a broadcast result back to the input's ``shape``.
 
@@ -48,12 +55,12 @@ def _norm_axes(axis: Any, ndim: int) -> tuple[int, ...]:
 
 def expand(g: Any, shape: tuple[int, ...], axis: Any, keepdims: bool) -> Any:
     """Undo a reduction over ``axis``: copy ``g`` back along the reduced axes."""
-    if not keepdims:
+    if not keepdims and g.ndim:  # a 0-d g (a full reduction) broadcasts as it is
         kept = list(shape)
         for a in _norm_axes(axis, len(shape)):
             kept[a] = 1
-        g = RESHAPE(g, tuple(kept))
-    return BROADCAST_TO(g, shape)
+        g = _call(RESHAPE, g, tuple(kept))
+    return _call(BROADCAST_TO, g, shape)
 
 
 def _count(shape: tuple[int, ...], axis: Any) -> int:
@@ -73,11 +80,11 @@ def _max_share(x: Any, out: Any, axis: Any, keepdims: bool) -> np.ndarray:
 def _swap(x: Any) -> Any:
     """Swap the last two axes (the transpose of a matrix or a batch of matrices)."""
     axes = tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2)
-    return TRANSPOSE(x, axes)
+    return _call(TRANSPOSE, x, axes)
 
 
 def _col(x: Any) -> Any:
-    return RESHAPE(x, x.shape + (1,))
+    return _call(RESHAPE, x, x.shape + (1,))
 
 
 def _matmul_da(g: Any, out: Any, a: Any, b: Any) -> Any:
@@ -87,7 +94,7 @@ def _matmul_da(g: Any, out: Any, a: Any, b: Any) -> Any:
     if b.ndim == 1:  # (..., n, k) @ (k,) -> (..., n)
         return _col(g) * b
     if a.ndim == 1:  # (k,) @ (..., k, m) -> (..., m)
-        return RESHAPE(MATMUL(b, _col(g)), g.shape[:-1] + (a.shape[0],))
+        return _call(RESHAPE, MATMUL(b, _col(g)), g.shape[:-1] + (a.shape[0],))
     return MATMUL(g, _swap(b))
 
 
@@ -96,9 +103,9 @@ def _matmul_db(g: Any, out: Any, a: Any, b: Any) -> Any:
     if a.ndim == 1 and b.ndim == 1:
         return g * a
     if a.ndim == 1:  # (k,) @ (..., k, m): outer product of a and each g row
-        return _col(a) * RESHAPE(g, g.shape[:-1] + (1, g.shape[-1]))
+        return _col(a) * _call(RESHAPE, g, g.shape[:-1] + (1, g.shape[-1]))
     if b.ndim == 1:  # (..., n, k) @ (k,)
-        return RESHAPE(MATMUL(_swap(a), _col(g)), a.shape[:-2] + (b.shape[0],))
+        return _call(RESHAPE, MATMUL(_swap(a), _col(g)), a.shape[:-2] + (b.shape[0],))
     if _is_transposed(b):
         # B = Wᵀ, a transposed view (Z = A Wᵀ + b): (δᵀA)ᵀ is the same number as Aᵀδ, but
         # W's gradient then comes out row-major like W, and the update stays fast.
@@ -147,7 +154,7 @@ def _concat_grad(i: int) -> Any:
         ax = axis % g.ndim
         start = sum(x.shape[ax] for x in xs[: i - 1])
         piece = (slice(None),) * ax + (slice(start, start + xs[i - 1].shape[ax]),)
-        return GETITEM(g, piece)
+        return _call(GETITEM, g, piece)
 
     return rule
 
@@ -205,7 +212,8 @@ MEAN = Op(
     "mean",
     None,
     lambda x, axis, keepdims: np.mean(x, axis=axis, keepdims=keepdims),
-    (lambda g, out, x, axis, keepdims: expand(g, x.shape, axis, keepdims) / _count(x.shape, axis),),
+    # g divided before it is copied: one division of g, not one per element of x.
+    (lambda g, out, x, axis, keepdims: expand(g / _count(x.shape, axis), x.shape, axis, keepdims),),
     ("1/n",),
 )
 MAX = Op(
@@ -253,7 +261,7 @@ RESHAPE = Op(
     "reshape",
     None,
     lambda x, shape: x.reshape(shape),  # the method: np.reshape's wrapper costs more
-    (lambda g, out, x, shape: RESHAPE(g, x.shape),),
+    (lambda g, out, x, shape: _call(RESHAPE, g, x.shape),),
     ("1",),
 )
 TRANSPOSE = Op(
@@ -261,7 +269,11 @@ TRANSPOSE = Op(
     "ᵀ",
     None,
     lambda x, axes: x.transpose(axes),  # the method: np.transpose's wrapper costs more
-    (lambda g, out, x, axes: TRANSPOSE(g, None if axes is None else tuple(np.argsort(axes))),),
+    (
+        lambda g, out, x, axes: _call(
+            TRANSPOSE, g, None if axes is None else tuple(np.argsort(axes))
+        ),
+    ),
     ("1",),
 )
 
@@ -283,7 +295,7 @@ GETITEM = Op(
     "[]",
     None,
     lambda x, index: x[index],
-    (lambda g, out, x, index: SCATTER_ADD(g, index, x.shape),),
+    (lambda g, out, x, index: _call(SCATTER_ADD, g, index, x.shape),),
     ("1 at the index",),
 )
 SCATTER_ADD = Op(
@@ -291,7 +303,7 @@ SCATTER_ADD = Op(
     "scatter",
     None,
     _scatter_add,
-    (lambda g, out, src, index, shape: GETITEM(g, index),),
+    (lambda g, out, src, index, shape: _call(GETITEM, g, index),),
     ("1",),
 )
 CONCATENATE = Op(
