@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 from . import rules as R
-from .ops import Op
+from .ops import NODE_TYPES, Op
 
 # Changed data. Each node type keeps a clock (an epoch) that every assignment to a node's
 # ``.data`` moves on. A node made by an op keeps in ``_stamp`` the epoch it was made in; a
@@ -30,6 +30,10 @@ class Node:
     """
 
     __slots__ = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        NODE_TYPES.add(cls)  # ops hand inputs of this type to its `_apply`
 
     #: True for node types whose data and gradients are Python floats: the engine then
     #: runs their rules in a loop written for speed (`engine._run_float_rules`).

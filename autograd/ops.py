@@ -44,6 +44,11 @@ def ieee(math_fn: Callable[..., float], array_fn: Callable[..., Any]) -> Callabl
     return f
 
 
+#: The node types (`Value`, `Tensor`, and any subclass), registered as they are defined
+#: (`Node.__init_subclass__`): an op applied to one of them records a node.
+NODE_TYPES: set[type] = set()
+
+
 class Op:
     """One differentiable operation.
 
@@ -93,11 +98,8 @@ class Op:
             else:
                 return self.scalar(*inputs)
         for x in inputs:
-            if type(x) is np.ndarray:  # no lookup needed: the Tensor rules' common case
-                continue
-            node_apply = getattr(type(x), "_apply", None)
-            if node_apply is not None:
-                return node_apply(self, *inputs)
+            if type(x) in NODE_TYPES:  # a set lookup: most inputs are arrays or constants
+                return type(x)._apply(self, *inputs)
         return self.array(*inputs)
 
     def __repr__(self) -> str:

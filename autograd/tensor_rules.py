@@ -22,13 +22,6 @@ def _data(x: Any) -> Any:
     return x.data if isinstance(x, Node) else x
 
 
-def _call(op: Op, x: Any, *constants: Any) -> Any:
-    """``op(x, *constants)``, where only ``x`` may be a node. Written for speed: an array
-    or a numpy scalar goes straight to the op's array function, skipping `Op.__call__`'s
-    search of the constants (a shape, axes, an index) for a node type."""
-    return op(x, *constants) if isinstance(x, Node) else op.array(x, *constants)
-
-
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     """Sum a gradient of a broadcast result back to the input's ``shape``.
 
@@ -59,8 +52,8 @@ def expand(g: Any, shape: tuple[int, ...], axis: Any, keepdims: bool) -> Any:
         kept = list(shape)
         for a in _norm_axes(axis, len(shape)):
             kept[a] = 1
-        g = _call(RESHAPE, g, tuple(kept))
-    return _call(BROADCAST_TO, g, shape)
+        g = RESHAPE(g, tuple(kept))
+    return BROADCAST_TO(g, shape)
 
 
 def _count(shape: tuple[int, ...], axis: Any) -> int:
@@ -80,11 +73,11 @@ def _max_share(x: Any, out: Any, axis: Any, keepdims: bool) -> np.ndarray:
 def _swap(x: Any) -> Any:
     """Swap the last two axes (the transpose of a matrix or a batch of matrices)."""
     axes = tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2)
-    return _call(TRANSPOSE, x, axes)
+    return TRANSPOSE(x, axes)
 
 
 def _col(x: Any) -> Any:
-    return _call(RESHAPE, x, x.shape + (1,))
+    return RESHAPE(x, x.shape + (1,))
 
 
 def _matmul_da(g: Any, out: Any, a: Any, b: Any) -> Any:
@@ -94,7 +87,7 @@ def _matmul_da(g: Any, out: Any, a: Any, b: Any) -> Any:
     if b.ndim == 1:  # (..., n, k) @ (k,) -> (..., n)
         return _col(g) * b
     if a.ndim == 1:  # (k,) @ (..., k, m) -> (..., m)
-        return _call(RESHAPE, MATMUL(b, _col(g)), g.shape[:-1] + (a.shape[0],))
+        return RESHAPE(MATMUL(b, _col(g)), g.shape[:-1] + (a.shape[0],))
     return MATMUL(g, _swap(b))
 
 
@@ -103,9 +96,9 @@ def _matmul_db(g: Any, out: Any, a: Any, b: Any) -> Any:
     if a.ndim == 1 and b.ndim == 1:
         return g * a
     if a.ndim == 1:  # (k,) @ (..., k, m): outer product of a and each g row
-        return _col(a) * _call(RESHAPE, g, g.shape[:-1] + (1, g.shape[-1]))
+        return _col(a) * RESHAPE(g, g.shape[:-1] + (1, g.shape[-1]))
     if b.ndim == 1:  # (..., n, k) @ (k,)
-        return _call(RESHAPE, MATMUL(_swap(a), _col(g)), a.shape[:-2] + (b.shape[0],))
+        return RESHAPE(MATMUL(_swap(a), _col(g)), a.shape[:-2] + (b.shape[0],))
     if _is_transposed(b):
         # B = Wᵀ, a transposed view (Z = A Wᵀ + b): (δᵀA)ᵀ is the same number as Aᵀδ, but
         # W's gradient then comes out row-major like W, and the update stays fast.
@@ -154,7 +147,7 @@ def _concat_grad(i: int) -> Any:
         ax = axis % g.ndim
         start = sum(x.shape[ax] for x in xs[: i - 1])
         piece = (slice(None),) * ax + (slice(start, start + xs[i - 1].shape[ax]),)
-        return _call(GETITEM, g, piece)
+        return GETITEM(g, piece)
 
     return rule
 
@@ -261,7 +254,7 @@ RESHAPE = Op(
     "reshape",
     None,
     lambda x, shape: x.reshape(shape),  # the method: np.reshape's wrapper costs more
-    (lambda g, out, x, shape: _call(RESHAPE, g, x.shape),),
+    (lambda g, out, x, shape: RESHAPE(g, x.shape),),
     ("1",),
 )
 TRANSPOSE = Op(
@@ -269,11 +262,7 @@ TRANSPOSE = Op(
     "ᵀ",
     None,
     lambda x, axes: x.transpose(axes),  # the method: np.transpose's wrapper costs more
-    (
-        lambda g, out, x, axes: _call(
-            TRANSPOSE, g, None if axes is None else tuple(np.argsort(axes))
-        ),
-    ),
+    (lambda g, out, x, axes: TRANSPOSE(g, None if axes is None else tuple(np.argsort(axes))),),
     ("1",),
 )
 
@@ -295,7 +284,7 @@ GETITEM = Op(
     "[]",
     None,
     lambda x, index: x[index],
-    (lambda g, out, x, index: _call(SCATTER_ADD, g, index, x.shape),),
+    (lambda g, out, x, index: SCATTER_ADD(g, index, x.shape),),
     ("1 at the index",),
 )
 SCATTER_ADD = Op(
@@ -303,7 +292,7 @@ SCATTER_ADD = Op(
     "scatter",
     None,
     _scatter_add,
-    (lambda g, out, src, index, shape: _call(GETITEM, g, index),),
+    (lambda g, out, src, index, shape: GETITEM(g, index),),
     ("1",),
 )
 CONCATENATE = Op(
