@@ -224,11 +224,9 @@ def _run_rules(
                 # The slots, not the ``data`` properties: this runs for every node.
                 out = node._data
                 inputs = tuple([x._data if isinstance(x, Node) else x for x in raw])
-            # A variadic op's one rule gives every input's share at once (see `Op`).
-            shares = fn.grads(g, out, inputs) if fn.variadic else None
             for i, x in enumerate(raw):
                 if isinstance(x, Node) and x.requires_grad:
-                    gi = node._vjp(i, g, out, inputs) if shares is None else shares[i]
+                    gi = node._vjp(i, g, out, inputs)
                     if on_step is not None:
                         on_step(node, i, g, gi)
                     x._accumulate(gi, gi is g)
@@ -304,20 +302,14 @@ def _many_inputs(node: Node, g: float, out: float, inputs: tuple) -> None:
     """`_run_float_rules` for a node with more than two inputs (a fused neuron)."""
     xs = tuple([x if type(x) is float else x._data for x in inputs])
     fn = node.grad_fn
-    if fn.variadic:  # one rule gives every share (see `Op`)
-        try:
-            shares = fn.grads(g, out, xs)
-        except ArithmeticError:
-            shares = [node._vjp(i, g, out, xs) for i in range(len(xs))]
-        for x, gi in zip(inputs, shares, strict=True):
-            if type(x) is not float:
-                x.grad += gi
-        return
-    args = (g, out, *xs)  # built once: rule(*args) with a list would copy it at every call
+    rules = fn.grads
+    # A variadic op's rules take the data as one tuple; any other's as arguments, passed
+    # from one tuple built once (rule(*args) with a list would copy it at every call).
+    args = None if fn.variadic else (g, out, *xs)
     for i, x in enumerate(inputs):
         if type(x) is not float:
             try:
-                x.grad += fn.grads[i](*args)
+                x.grad += rules[i](*args) if args is not None else rules[i](g, out, xs)
             except ArithmeticError:
                 x.grad += node._vjp(i, g, out, xs)
 

@@ -209,4 +209,4 @@ class Node:
     def _vjp(self, i: int, g: Any, out: Any, inputs: tuple) -> Any:
         """The derivative rule of input ``i``: its share of ∂J/∂input."""
         op = self.grad_fn
-        return op.grads(g, out, inputs)[i] if op.variadic else op.grads[i](g, out, *inputs)
+        return op.grads[i](g, out, inputs) if op.variadic else op.grads[i](g, out, *inputs)

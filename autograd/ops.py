@@ -59,10 +59,9 @@ class Op:
         array: the forward function on numpy arrays.
         grads: one derivative rule per input, ``d(g, out, *inputs) -> ∂J/∂input``.
         local: the local derivative ∂out/∂input of each input, in words, for `explain`.
-        variadic: the op takes any number of inputs (the fused neuron); ``grads`` is then
-            one rule for all of them, ``d(g, out, inputs) -> [∂J/∂input for each input]``
-            with the inputs as one tuple: the n shares come from one call, not n calls
-            passing n references each (`Node._vjp` picks one share out).
+        variadic: the op takes any number of inputs (the fused neuron); its rules are then
+            ``d(g, out, inputs)``, the inputs as one tuple, so that running the rules of
+            all n inputs passes n references, not n² (`Node._vjp` calls them either way).
     """
 
     __slots__ = ("array", "grads", "local", "name", "saves", "scalar", "symbol", "variadic")
@@ -73,7 +72,7 @@ class Op:
         symbol: str,
         scalar: Callable[..., float] | None,
         array: Callable[..., Any],
-        grads: tuple[Rule, ...] | Rule,
+        grads: tuple[Rule, ...],
         local: tuple[str, ...] = (),
         variadic: bool = False,
     ) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .ops import Op, ieee
+from .ops import Op, Rule, ieee
 
 
 def _scalar_sigmoid(x: float) -> float:
@@ -161,37 +161,38 @@ POW = Op(
 # --- the fused neuron: z = w·x + b as one node (both engines) ------------------------------
 # Inputs in the order b, w₁, x₁, w₂, x₂, ...: z = b + Σₖ wₖ·xₖ (elementwise for arrays), so
 # ∂z/∂b = 1, ∂z/∂wₖ = xₖ (the input just after wₖ) and ∂z/∂xₖ = wₖ (the one just before).
-# The op is variadic: one rule gives every input's share at once, from the inputs as one
-# tuple (2n + 1 products in one call, instead of one call per input).
+# A neuron has as many inputs as it likes: the forward grows the rule list to its width.
 
-_NEURON_LOCAL: list[str] = []  # the local derivatives in words, grown to the widest neuron
+_NEURON_RULES: list[Rule] = []
+_NEURON_LOCAL: list[str] = []
 
 
-def _neuron_grads(g: Any, out: Any, inputs: tuple) -> list[Any]:
-    """δ for b, δ·xₖ for wₖ and δ·wₖ for xₖ (δ = g = ∂J/∂z), in the order of the inputs."""
-    shares = [g] * len(inputs)
-    shares[1::2] = [g * x for x in inputs[2::2]]  # each wₖ gets δ times its partner xₖ
-    shares[2::2] = [g * w for w in inputs[1::2]]  # each xₖ gets δ times its partner wₖ
-    return shares
+def _neuron_rule(i: int) -> Rule:
+    # The op is variadic: its rules take the inputs as one tuple.
+    if i == 0:
+        return passthrough
+    partner = i + 1 if i % 2 else i - 1
+    return lambda g, out, inputs: g * inputs[partner]
 
 
 def _neuron_width(n_inputs: int) -> None:
-    """Check that ``n_inputs`` is b and pairs, and name the local derivatives up to it."""
+    """Make sure the rule list covers ``n_inputs`` inputs (b and the pairs)."""
     if n_inputs % 2 == 0:
         raise ValueError(f"neuron takes b and pairs (w, x): got {n_inputs} inputs")
-    for i in range(len(_NEURON_LOCAL), n_inputs):
+    for i in range(len(_NEURON_RULES), n_inputs):
+        _NEURON_RULES.append(_neuron_rule(i))
         _NEURON_LOCAL.append("1" if i == 0 else f"x{(i + 1) // 2}" if i % 2 else f"w{i // 2}")
 
 
 def _scalar_neuron(b: float, *wx: float) -> float:
-    if len(wx) >= len(_NEURON_LOCAL):
+    if len(wx) >= len(_NEURON_RULES):
         _neuron_width(len(wx) + 1)
     # sum() adds in C, from b on: b + w₁x₁ + w₂x₂ + ... (micrograd's order).
     return sum(map(operator.mul, wx[0::2], wx[1::2]), b)
 
 
 def _array_neuron(b: np.ndarray, *wx: np.ndarray) -> np.ndarray:
-    if len(wx) >= len(_NEURON_LOCAL):
+    if len(wx) >= len(_NEURON_RULES):
         _neuron_width(len(wx) + 1)
     z = b
     for w, x in zip(wx[0::2], wx[1::2], strict=True):
@@ -200,7 +201,7 @@ def _array_neuron(b: np.ndarray, *wx: np.ndarray) -> np.ndarray:
 
 
 NEURON = Op(
-    "neuron", "z", _scalar_neuron, _array_neuron, _neuron_grads, _NEURON_LOCAL, variadic=True
+    "neuron", "z", _scalar_neuron, _array_neuron, _NEURON_RULES, _NEURON_LOCAL, variadic=True
 )
 
 #: The elementwise methods every node type has: ``x.exp()``, ``x.relu()``, ...
