@@ -29,6 +29,7 @@ def hold(arrays: list[np.ndarray]) -> tuple[np.ndarray, ...]:
     get = _held.get
     for arr in arrays:
         base = arr.base
+        # (``is not None`` first, written for speed: most arrays an op saves are no views.)
         if base is not None and isinstance(base, np.ndarray):
             arrays.append(base)  # a view (W.T, x[0]): writing through its base counts too
         key = id(arr)
