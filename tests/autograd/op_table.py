@@ -118,32 +118,21 @@ TENSOR_ONLY = [
         scalar=False,
         shapes=((2, 1, 3, 4), (3, 4, 2)),
     ),
-    Row(
-        "linear",
-        linear,
-        lambda x, W, b: x @ W.T + b,
-        lambda t, x, W, b: t.nn.functional.linear(x, W, b),
-        arity=3,
-        scalar=False,
-        shapes=((4, 3), (2, 3), (2,)),
-    ),
-    Row(
-        "linear_vec",
-        linear,
-        lambda x, W, b: x @ W.T + b,
-        lambda t, x, W, b: t.nn.functional.linear(x, W, b),
-        arity=3,
-        scalar=False,
-        shapes=((3,), (2, 3), (2,)),
-    ),
-    Row(
-        "linear_batched",
-        linear,
-        lambda x, W, b: x @ W.T + b,
-        lambda t, x, W, b: t.nn.functional.linear(x, W, b),
-        arity=3,
-        scalar=False,
-        shapes=((2, 4, 3), (2, 3), (2,)),
+    *(
+        Row(
+            name,
+            linear,
+            lambda x, W, b: x @ W.T + b,
+            lambda t, x, W, b: t.nn.functional.linear(x, W, b),
+            arity=3,
+            scalar=False,
+            shapes=(x_shape, (2, 3), (2,)),
+        )
+        for name, x_shape in (
+            ("linear", (4, 3)),
+            ("linear_vec", (3,)),
+            ("linear_batched", (2, 4, 3)),
+        )
     ),
     Row("sum", lambda x: x.sum(), np.sum, lambda t, x: x.sum(), scalar=False),
     Row(
