@@ -87,9 +87,10 @@ class Optimizer:
                 if not (type(new) is float and type(theta) is float and new - new == 0.0):
                     new = new_value(i, p, new, g)  # arrays, and anything not a finite float
                 changes.append((p, i, new, state))
-            for p, i, new, state in changes:  # nothing failed: now change everything
-                p.data = new
-                self.state[i] = state
+            states = list(self.state)
+            for _, i, _, state in changes:
+                states[i] = state
+            commit([(p, new) for p, _, new, _ in changes], self, "state", states)
 
     def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
         raise NotImplementedError
@@ -99,6 +100,26 @@ class Optimizer:
             f"{k}={v!r}" for k, v in vars(self).items() if k not in ("params", "state")
         )
         return f"{type(self).__name__}({opts})"
+
+
+def commit(writes: list[tuple[Any, Any]], owner: Any, name: str, state: Any) -> None:
+    """``p.data = new`` for each ``(p, new)``, then ``owner.<name> = state`` in one assignment.
+
+    Ctrl-C can land between any two writes: unless the state was assigned, ``finally``
+    writes the old values back, so a step is all or nothing even then (Adam's step count
+    is never behind or ahead of the weights).
+    """
+    old = [p.data for p, _ in writes]
+    written = 0
+    try:
+        for p, new in writes:
+            written += 1  # before the write: a write cut short is undone too
+            p.data = new
+        setattr(owner, name, state)
+    finally:
+        if getattr(owner, name) is not state:
+            for (p, _), data in zip(writes[:written], old, strict=False):
+                p.data = data
 
 
 def _refused(i: int, p: Any, what: str) -> ValueError:

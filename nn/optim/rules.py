@@ -15,7 +15,7 @@ import numpy as np
 
 from autograd import no_grad
 
-from .base import Optimizer, gradients, new_value
+from .base import Optimizer, commit, gradients, new_value
 
 Rule = Callable[[list[Any], float, dict[str, Any]], list[Any]]
 
@@ -93,9 +93,7 @@ class GradientUpdate(Optimizer):
                         f"shape {np.shape(p.data)}; no parameter was changed"
                     )
                 news.append(new_value(i, p, p.data - s, grads[i]))
-            for p, new in zip(self.params, news, strict=True):
-                p.data = new
-        self.rule_state = state
+            commit(list(zip(self.params, news, strict=True)), self, "rule_state", state)
 
     def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
         raise NotImplementedError("GradientUpdate transforms the whole gradient in step()")

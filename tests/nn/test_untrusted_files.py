@@ -203,6 +203,14 @@ def _not_npz(tmp_path):
         "corrupt member": (corrupt, "cannot load"),
         "zip of text": (_zip(tmp_path / "zip.npz", {"readme.txt": "hello"}), "not a .npy array"),
         "folder": (tmp_path / "folder.npz", "no state file"),
+        "many members": (
+            _zip(tmp_path / "many.npz", {f"k{i}.npy": b"" for i in range(200)}),
+            "it has 200 members where 4 arrays are expected",
+        ),
+        "long member name": (
+            _zip(tmp_path / "long.npz", {"k" * 5000 + ".npy": b""}),
+            "has a name of 5004 characters",
+        ),
     }
 
 
@@ -215,6 +223,8 @@ NOT_NPZ = [
     "truncated",
     "corrupt member",
     "zip of text",
+    "many members",
+    "long member name",
 ]
 
 
