@@ -8,50 +8,100 @@ parameters and state, so a step that fails leaves the model and the optimizer as
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 
 from autograd import Tensor, Value, no_grad
-from autograd.node import Node
 
 from ..checks import where_bad
+from .groups import (
+    Check,
+    check_group,
+    check_parameters,
+    hyperparameter,
+    learning_rate,
+    make_groups,
+    nonnegative,
+)
+from .state import checked_state, install, state_dict
+
+__all__ = ["Optimizer", "commit", "gradients", "hyperparameter", "new_value"]
 
 
 class Optimizer:
-    """Base class: holds the parameters, ``lr``, and per-parameter state; `step` updates.
+    """Base class: parameter groups with their hyper-parameters, per-parameter state, `step`.
 
-    Subclasses implement ``update(theta, g, state, t) -> new theta`` for one parameter,
-    where ``t`` counts this parameter's steps from 1 (PyTorch's ``state["step"]``).
+    ``params`` is an iterable of parameters (one group) or of dicts ``{"params": [...],
+    "lr": ...}`` (PyTorch's parameter groups; a hyper-parameter a group leaves out comes
+    from the keyword arguments). ``opt.param_groups[i]`` is a dict whose values schedulers
+    and users may change between steps; ``opt.state[j]`` is the j-th parameter's state (in
+    the order of the groups), with PyTorch's names (``"step"``, ``"exp_avg"``, ...).
+
+    Subclasses list their hyper-parameters in ``checks`` and their state in
+    ``state_names``, and implement ``update(theta, g, state, t, group) -> new theta`` for
+    one parameter, where ``t`` counts this parameter's steps from 1 (``state["step"]``).
     ``update`` assigns new objects to ``state`` entries (never changes them in place), so a
     step that fails part-way can be dropped whole.
     """
 
-    def __init__(self, params: Iterable[Any], lr: float) -> None:
-        if isinstance(params, (Value, Tensor)):
-            raise TypeError("params must be an iterable of parameters, e.g. model.parameters()")
-        try:
-            params = list(params)
-        except TypeError:
-            raise TypeError(
-                f"params must be an iterable of parameters, e.g. model.parameters(), got "
-                f"{type(params).__name__}"
-            ) from None
-        if not params:
-            raise ValueError("the optimizer got an empty parameter list")
-        for i, p in enumerate(params):
-            if not isinstance(p, (Value, Tensor)) or p.grad_fn is not None:
-                raise TypeError(
-                    f"params[{i}] is not a leaf Value or Tensor ({type(p).__name__}); pass "
-                    "model.parameters()"
-                )
-        if len({id(p) for p in params}) != len(params):
-            raise ValueError("a parameter appears more than once in params")
-        self.params = params
-        self.lr = hyperparameter("lr", lr, positive=True)
-        self.state: list[dict[str, Any]] = [{} for _ in params]
+    checks: ClassVar[dict[str, Check]] = {"lr": learning_rate}
+    state_names: ClassVar[tuple[str, ...]] = ()
+    decoupled: ClassVar[bool | None] = None  # Adam's family: PyTorch's decoupled_weight_decay
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        self.defaults = self.check_group(defaults, "")
+        self.param_groups: list[dict[str, Any]] = make_groups(
+            params, self.defaults, self.check_group
+        )
+        self.state: list[dict[str, Any]] = [{} for _ in self.params]
+
+    def check_group(
+        self, group: Mapping[str, Any], where: str, loading: bool = False
+    ) -> dict[str, Any]:
+        """``group``'s hyper-parameters, checked (``where`` names the group in messages).
+
+        A loaded group may have ``lr = 0`` (where a schedule took it); a new one may not.
+        """
+        checks = {**self.checks, "lr": nonnegative} if loading else self.checks
+        return check_group(group, checks, where, self.decoupled)
+
+    def required_state(self, group: Mapping[str, Any]) -> tuple[str, ...]:
+        """The state entries a parameter that has taken a step must have, in ``group``."""
+        return ("step", *self.state_names)
+
+    @property
+    def params(self) -> list[Any]:
+        """Every parameter, group after group (the order of ``state``)."""
+        return [p for group in self.param_groups for p in group["params"]]
+
+    @property
+    def lr(self) -> float:
+        """α, when every group has the same; setting it sets every group's."""
+        lrs = [group["lr"] for group in self.param_groups]
+        if any(lr != lrs[0] for lr in lrs):
+            raise ValueError(
+                f"the parameter groups have different learning rates {lrs}; read "
+                "opt.param_groups[i]['lr']"
+            )
+        return lrs[0]
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        lr = learning_rate("lr", value)
+        for group in self.param_groups:
+            group["lr"] = lr
+
+    def add_param_group(self, param_group: Mapping[str, Any]) -> None:
+        """Add a group (PyTorch's ``add_param_group``): ``{"params": [...], "lr": ...}``."""
+        if not isinstance(param_group, Mapping):
+            raise TypeError(f"param_group must be a dict, got {type(param_group).__name__}")
+        first = len(self.param_groups)
+        (group,) = make_groups([param_group], self.defaults, self.check_group, first)
+        check_parameters([*self.param_groups, group], grouped=True)
+        self.state = self.state + [{} for _ in group["params"]]
+        self.param_groups = [*self.param_groups, group]
 
     def zero_grad(self) -> None:
         """Forget the gradients: a Value's grad becomes 0.0, a Tensor's None (PyTorch's default)."""
@@ -66,40 +116,65 @@ class Optimizer:
         to be finite, and only then are parameters and state replaced. A gradient of the
         wrong shape or holding NaN or infinity, or an update that overflows, raises a
         ValueError naming the parameter and changes nothing (parameters, gradients and
-        optimizer state as before).
+        optimizer state as before); so does Ctrl-C.
         """
         changes = []
         update = self.update
+        i = -1
         with no_grad():
-            for i, (p, old) in enumerate(zip(self.params, self.state, strict=True)):
-                g = p.grad
-                if type(g) is float:  # a Value's gradient: the common case, checked fast
-                    if g - g != 0.0:  # NaN or ±inf
-                        raise _refused(i, p, f"has a gradient of {g}")
-                elif g is None:
-                    continue
-                else:
-                    g = _array_grad(i, p, g.data if isinstance(g, Node) else g)
-                state = old.copy()
-                t = state["step"] = state.get("step", 0) + 1
-                theta = p.data
-                new = update(theta, g, state, t)
-                if not (type(new) is float and type(theta) is float and new - new == 0.0):
-                    new = new_value(i, p, new, g)  # arrays, and anything not a finite float
-                changes.append((p, i, new, state))
+            for group in self.param_groups:
+                for p in group["params"]:
+                    i += 1
+                    g = p.grad
+                    if type(g) is float:  # a Value's gradient: the common case, checked fast
+                        if g - g != 0.0:  # NaN or ±inf
+                            raise _refused(i, p, f"has a gradient of {g}")
+                    elif g is None:
+                        continue
+                    else:
+                        g = _array_grad(i, p, g.data if isinstance(g, (Tensor, Value)) else g)
+                    state = self.state[i].copy()
+                    t = state["step"] = state.get("step", 0) + 1
+                    theta = p.data
+                    new = update(theta, g, state, t, group)
+                    if not (type(new) is float and type(theta) is float and new - new == 0.0):
+                        new = new_value(i, p, new, g)  # arrays, and anything not a finite float
+                    changes.append((p, i, new, state))
             states = list(self.state)
             for _, i, _, state in changes:
                 states[i] = state
             commit([(p, new) for p, _, new, _ in changes], self, "state", states)
 
-    def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
+    def update(
+        self, theta: Any, g: Any, state: dict[str, Any], t: int, group: dict[str, Any]
+    ) -> Any:
         raise NotImplementedError
 
+    def state_dict(self) -> dict[str, Any]:
+        """PyTorch's form: ``{"state": {j: {...}}, "param_groups": [{..., "params": [j]}]}``.
+
+        Copies: later steps do not change it. Parameters are numbered in group order.
+        """
+        return state_dict(self)
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore hyper-parameters and state from `state_dict` (ours, or PyTorch's as numpy).
+
+        Everything is checked first (group and parameter counts, hyper-parameters, state
+        names, shapes, finite numbers); a bad dict raises naming what is wrong and changes
+        nothing. The parameters stay this optimizer's own, matched by position.
+        """
+        groups, states = checked_state(self, state_dict)
+        install(self, param_groups=groups, state=states)
+
     def __repr__(self) -> str:
-        opts = ", ".join(
-            f"{k}={v!r}" for k, v in vars(self).items() if k not in ("params", "state")
-        )
-        return f"{type(self).__name__}({opts})"
+        def hyper(group: Mapping[str, Any]) -> str:
+            return ", ".join(f"{k}={v!r}" for k, v in group.items() if k != "params")
+
+        if len(self.param_groups) == 1:
+            return f"{type(self).__name__}({hyper(self.param_groups[0])})"
+        groups = ", ".join(f"[{len(g['params'])} params: {hyper(g)}]" for g in self.param_groups)
+        return f"{type(self).__name__}({groups})"
 
 
 def commit(writes: list[tuple[Any, Any]], owner: Any, name: str, state: Any) -> None:
@@ -144,7 +219,7 @@ def gradients(params: list[Any]) -> list[Any]:
             if g - g != 0.0:  # NaN or ±inf
                 raise _refused(i, p, f"has a gradient of {g}")
         elif g is not None:
-            g = _array_grad(i, p, g.data if isinstance(g, Node) else g)
+            g = _array_grad(i, p, g.data if isinstance(g, (Tensor, Value)) else g)
         out.append(g)
     return out
 
@@ -182,18 +257,3 @@ def new_value(i: int, p: Any, new: Any, g: Any) -> Any:
         what = where if isinstance(p, Value) else f"{where} gradients {where_bad(bad)}"
         raise _refused(i, p, f"has {what}")
     raise _refused(i, p, "would become NaN or infinite after this step")
-
-
-def hyperparameter(
-    name: str, x: Any, low: float = 0.0, high: float | None = None, positive: bool = False
-) -> float:
-    """A finite number ≥ ``low`` (> 0 if ``positive``) and < ``high``."""
-    if not isinstance(x, numbers.Real) or isinstance(x, bool):
-        raise TypeError(f"{name} must be a number, got {x!r}")
-    if positive and not x > 0:
-        raise ValueError(f"{name} must be a number > 0, got {x!r}")
-    if not low <= x < math.inf:
-        raise ValueError(f"{name} must be a finite number >= {low}, got {x!r}")
-    if high is not None and not x < high:
-        raise ValueError(f"{name} must be < {high}, got {x!r}")
-    return float(x)

@@ -9,46 +9,100 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
 class LRScheduler:
-    """Base class: sets ``optimizer.lr`` to `lr_at` (k) with k = 0, 1, 2, ..."""
+    """Base class: sets each parameter group's ``lr`` to `lr_at` (k, i), k = 0, 1, 2, ...
+
+    As PyTorch's: the schedule scales each group's initial α (``base_lrs[i]``, also kept
+    as the group's ``"initial_lr"``), and ``state_dict()`` / ``load_state_dict()`` carry k
+    and the initial α's so that a resumed run follows the same schedule.
+    """
 
     def __init__(self, optimizer: Any) -> None:
-        if not hasattr(optimizer, "lr"):
-            raise TypeError(f"expected an optimizer with an lr, got {type(optimizer).__name__}")
-        self.optimizer = optimizer
-        lr = optimizer.lr
-        if not isinstance(lr, numbers.Real) or isinstance(lr, bool) or not 0 <= lr < math.inf:
-            raise ValueError(f"optimizer.lr must be a finite number >= 0, got {lr!r}")
-        self.base_lr = float(lr)
-        self.last_epoch = 0
-        optimizer.lr = self._checked(0)
-
-    def _checked(self, k: int) -> float:
-        """α_k, refused (ValueError) unless it is a finite number >= 0."""
-        lr = self.lr_at(k)
-        if not isinstance(lr, numbers.Real) or not 0 <= lr < math.inf:
-            raise ValueError(
-                f"{type(self).__name__}: the learning rate at step {k} would be {lr!r}; it "
-                "must be a finite number >= 0 (the optimizer's lr was left as it was)"
+        groups = getattr(optimizer, "param_groups", None)
+        if not isinstance(groups, list) or not all(isinstance(g, dict) for g in groups):
+            raise TypeError(
+                f"expected an optimizer with an lr in each of its param_groups, got "
+                f"{type(optimizer).__name__}"
             )
-        return float(lr)
+        for i, group in enumerate(groups):
+            lr = group.get("lr")
+            if not isinstance(lr, numbers.Real) or isinstance(lr, bool) or not 0 <= lr < math.inf:
+                raise ValueError(
+                    f"optimizer.param_groups[{i}]['lr'] must be a finite number >= 0, got {lr!r}"
+                )
+        self.optimizer = optimizer
+        self.base_lrs = [float(g["lr"]) for g in groups]
+        self.last_epoch = 0
+        lrs = self._checked(0)
+        for group, base, lr in zip(groups, self.base_lrs, lrs, strict=True):
+            group["initial_lr"], group["lr"] = base, lr
 
-    def lr_at(self, k: int) -> float:
+    def _checked(self, k: int) -> list[float]:
+        """α_k for every group, refused (ValueError) unless each is a finite number >= 0."""
+        lrs = []
+        for i in range(len(self.base_lrs)):
+            lr = self.lr_at(k, i)
+            if not isinstance(lr, numbers.Real) or not 0 <= lr < math.inf:
+                group = f" of parameter group {i}" if len(self.base_lrs) > 1 else ""
+                raise ValueError(
+                    f"{type(self).__name__}: the learning rate{group} at step {k} would be "
+                    f"{lr!r}; it must be a finite number >= 0 (the optimizer's lr was left as "
+                    "it was)"
+                )
+            lrs.append(float(lr))
+        return lrs
+
+    def lr_at(self, k: int, i: int) -> float:
+        """α_k of parameter group i (its initial α is ``self.base_lrs[i]``)."""
         raise NotImplementedError
 
     def step(self) -> None:
-        """Advance k by one and set the optimizer's α to α_k."""
-        lr = self._checked(self.last_epoch + 1)
-        self.last_epoch += 1
-        self.optimizer.lr = lr
+        """Advance k by one and set every group's α to α_k (all or nothing, even on Ctrl-C)."""
+        k = self.last_epoch + 1
+        lrs = self._checked(k)
+        groups = self.optimizer.param_groups
+        old = [g["lr"] for g in groups]
+        try:
+            for group, lr in zip(groups, lrs, strict=True):
+                group["lr"] = lr
+            self.last_epoch = k
+        finally:
+            if self.last_epoch != k:
+                for group, lr in zip(groups, old, strict=True):
+                    group["lr"] = lr
 
     def get_last_lr(self) -> list[float]:
-        """The current α, in a list (PyTorch's form)."""
-        return [self.optimizer.lr]
+        """The current α of every group (PyTorch's form)."""
+        return [g["lr"] for g in self.optimizer.param_groups]
+
+    def state_dict(self) -> dict[str, Any]:
+        """``{"last_epoch": k, "base_lrs": [...]}``: what a resumed schedule needs."""
+        return {"last_epoch": self.last_epoch, "base_lrs": list(self.base_lrs)}
+
+    def load_state_dict(self, state_dict: Any) -> None:
+        """Continue the schedule saved by `state_dict` (the optimizer's α is loaded with it)."""
+        if (
+            not isinstance(state_dict, Mapping)
+            or not {"last_epoch", "base_lrs"} <= state_dict.keys()
+        ):
+            raise ValueError("a scheduler state dict has 'last_epoch' and 'base_lrs'")
+        k, bases = state_dict["last_epoch"], state_dict["base_lrs"]
+        if not isinstance(k, int) or isinstance(k, bool) or k < 0:
+            raise ValueError(f"scheduler 'last_epoch' must be an int >= 0, got {k!r:.40}")
+        ok = isinstance(bases, (list, tuple)) and len(bases) == len(self.base_lrs)
+        if not ok or not all(
+            isinstance(b, numbers.Real) and not isinstance(b, bool) and 0 <= b < math.inf
+            for b in bases
+        ):
+            raise ValueError(
+                f"scheduler 'base_lrs' must be {len(self.base_lrs)} finite numbers >= 0, got "
+                f"{bases!r:.60}"
+            )
+        self.base_lrs, self.last_epoch = [float(b) for b in bases], k
 
 
 def _positive(name: str, x: Any) -> float:
@@ -70,8 +124,8 @@ class StepLR(LRScheduler):
         self.step_size, self.gamma = _steps("step_size", step_size), _positive("gamma", gamma)
         super().__init__(optimizer)
 
-    def lr_at(self, k: int) -> float:
-        return self.base_lr * self.gamma ** (k // self.step_size)
+    def lr_at(self, k: int, i: int) -> float:
+        return self.base_lrs[i] * self.gamma ** (k // self.step_size)
 
 
 class ExponentialLR(LRScheduler):
@@ -81,8 +135,8 @@ class ExponentialLR(LRScheduler):
         self.gamma = _positive("gamma", gamma)
         super().__init__(optimizer)
 
-    def lr_at(self, k: int) -> float:
-        return self.base_lr * self.gamma**k
+    def lr_at(self, k: int, i: int) -> float:
+        return self.base_lrs[i] * self.gamma**k
 
 
 class LinearLR(LRScheduler):
@@ -107,22 +161,31 @@ class LinearLR(LRScheduler):
         self.end_factor = end_factor
         super().__init__(optimizer)
 
-    def lr_at(self, k: int) -> float:
+    def lr_at(self, k: int, i: int) -> float:
         s, e = self.start_factor, self.end_factor
-        return self.base_lr * (s + (e - s) * min(k, self.total_iters) / self.total_iters)
+        return self.base_lrs[i] * (s + (e - s) * min(k, self.total_iters) / self.total_iters)
 
 
 class LambdaLR(LRScheduler):
-    """α_k = α₀ · f(k) for a function f the user passes in."""
+    """α_k = α₀ · f(k) for a function f the user passes in (or one per parameter group)."""
 
-    def __init__(self, optimizer: Any, lr_lambda: Callable[[int], float]) -> None:
-        if not callable(lr_lambda):
+    def __init__(
+        self,
+        optimizer: Any,
+        lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+    ) -> None:
+        fs = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else None
+        n = len(getattr(optimizer, "param_groups", []))
+        if fs is not None and len(fs) != n:
+            raise ValueError(f"lr_lambda: expected {n} functions (one per group), got {len(fs)}")
+        if not all(callable(f) for f in fs or [lr_lambda]):
             raise TypeError(f"lr_lambda must be a function of the step k, got {lr_lambda!r}")
         self.lr_lambda = lr_lambda
+        self.lr_lambdas = fs or [lr_lambda] * n
         super().__init__(optimizer)
 
-    def lr_at(self, k: int) -> float:
-        f = self.lr_lambda(k)
+    def lr_at(self, k: int, i: int) -> float:
+        f = self.lr_lambdas[i](k)
         if not isinstance(f, numbers.Real) or isinstance(f, bool):
             raise TypeError(f"lr_lambda({k}) must return a number, got {f!r}")
-        return self.base_lr * float(f)
+        return self.base_lrs[i] * float(f)

@@ -8,12 +8,13 @@ parameter. Use as in PyTorch: ``opt.zero_grad(); loss.backward(); opt.step()``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 
-from .base import Optimizer, hyperparameter
+from .base import Optimizer
+from .groups import Check, betas, learning_rate, nonnegative, switch
 
 
 def _sqrt(x: Any) -> Any:
@@ -27,9 +28,18 @@ def _maximum(a: Any, b: Any) -> Any:
 class SGD(Optimizer):
     """Stochastic gradient descent, with PyTorch's momentum, Nesterov and weight decay.
 
-    g ← g + λθ;  with momentum μ: b ← g at t = 1, else b ← μ b + (1 − τ) g;
+    g ← g + λθ;  with momentum μ: b ← g at the first step, else b ← μ b + (1 − τ) g;
     g ← g + μ b (Nesterov) or g ← b;  θ ← θ − α g.   (α = lr, λ = weight_decay, τ = dampening)
     """
+
+    checks: ClassVar[dict[str, Check]] = {
+        "lr": learning_rate,
+        "momentum": nonnegative,
+        "dampening": nonnegative,
+        "weight_decay": nonnegative,
+        "nesterov": switch,
+    }
+    state_names = ("momentum_buffer",)
 
     def __init__(
         self,
@@ -40,30 +50,51 @@ class SGD(Optimizer):
         nesterov: bool = False,
         weight_decay: float = 0.0,
     ) -> None:
-        super().__init__(params, lr)
-        self.momentum = hyperparameter("momentum", momentum)
-        self.dampening = hyperparameter("dampening", dampening)
-        self.weight_decay = hyperparameter("weight_decay", weight_decay)
-        if nesterov and (self.momentum == 0 or self.dampening != 0):
-            raise ValueError("nesterov=True needs momentum > 0 and dampening = 0")
-        self.nesterov = bool(nesterov)
+        hyper = {"lr": lr, "momentum": momentum, "dampening": dampening}
+        super().__init__(params, {**hyper, "weight_decay": weight_decay, "nesterov": nesterov})
 
-    def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
-        if self.weight_decay:
-            g = g + self.weight_decay * theta
-        if self.momentum:
-            b = 1.0 * g if t == 1 else self.momentum * state["b"] + (1.0 - self.dampening) * g
-            state["b"] = b
-            g = g + self.momentum * b if self.nesterov else b
-        return theta - self.lr * g
+    def check_group(
+        self, group: Mapping[str, Any], where: str, loading: bool = False
+    ) -> dict[str, Any]:
+        out = super().check_group(group, where, loading)
+        if out["nesterov"] and (out["momentum"] == 0 or out["dampening"] != 0):
+            at = f"{where}: " if where else ""
+            raise ValueError(f"{at}nesterov=True needs momentum > 0 and dampening = 0")
+        return out
+
+    def required_state(self, group: Mapping[str, Any]) -> tuple[str, ...]:
+        return ("momentum_buffer",) if group["momentum"] else ()
+
+    def update(
+        self, theta: Any, g: Any, state: dict[str, Any], t: int, group: dict[str, Any]
+    ) -> Any:
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * theta
+        mu = group["momentum"]
+        if mu:
+            b = state.get("momentum_buffer")
+            b = 1.0 * g if b is None else mu * b + (1.0 - group["dampening"]) * g
+            state["momentum_buffer"] = b
+            g = g + mu * b if group["nesterov"] else b
+        return theta - group["lr"] * g
 
 
 class Adagrad(Optimizer):
     """AdaGrad: per-coordinate steps shrinking with the sum of squared gradients.
 
     g ← g + λθ;  α_t = α / (1 + (t − 1)·η);  G ← G + g²;  θ ← θ − α_t g / (√G + ε).
-    (α = lr, η = lr_decay, λ = weight_decay, G starts at initial_accumulator_value.)
+    (α = lr, η = lr_decay, λ = weight_decay, G starts at initial_accumulator_value;
+    PyTorch's state name for G is ``"sum"``.)
     """
+
+    checks: ClassVar[dict[str, Check]] = {
+        "lr": learning_rate,
+        "lr_decay": nonnegative,
+        "weight_decay": nonnegative,
+        "initial_accumulator_value": nonnegative,
+        "eps": nonnegative,
+    }
+    state_names = ("sum",)
 
     def __init__(
         self,
@@ -74,21 +105,20 @@ class Adagrad(Optimizer):
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
     ) -> None:
-        super().__init__(params, lr)
-        self.lr_decay = hyperparameter("lr_decay", lr_decay)
-        self.weight_decay = hyperparameter("weight_decay", weight_decay)
-        self.initial_accumulator_value = hyperparameter(
-            "initial_accumulator_value", initial_accumulator_value
+        hyper = {"lr": lr, "lr_decay": lr_decay, "weight_decay": weight_decay}
+        super().__init__(
+            params, {**hyper, "initial_accumulator_value": initial_accumulator_value, "eps": eps}
         )
-        self.eps = hyperparameter("eps", eps)
 
-    def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
-        if self.weight_decay:
-            g = g + self.weight_decay * theta
-        lr_t = self.lr / (1.0 + (t - 1) * self.lr_decay)
-        G = state.get("G", self.initial_accumulator_value) + g * g
-        state["G"] = G
-        return theta - lr_t * g / (_sqrt(G) + self.eps)
+    def update(
+        self, theta: Any, g: Any, state: dict[str, Any], t: int, group: dict[str, Any]
+    ) -> Any:
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * theta
+        lr_t = group["lr"] / (1.0 + (t - 1) * group["lr_decay"])
+        G = state.get("sum", group["initial_accumulator_value"]) + g * g
+        state["sum"] = G
+        return theta - lr_t * g / (_sqrt(G) + group["eps"])
 
 
 class RMSprop(Optimizer):
@@ -96,8 +126,19 @@ class RMSprop(Optimizer):
 
     g ← g + λθ;  v ← ρ v + (1 − ρ) g²;  centred: ḡ ← ρ ḡ + (1 − ρ) g, ṽ = v − ḡ², else ṽ = v;
     with momentum μ: b ← μ b + g / (√ṽ + ε), θ ← θ − α b;  else θ ← θ − α g / (√ṽ + ε).
-    (α = lr, ρ = alpha, λ = weight_decay.)
+    (α = lr, ρ = alpha, λ = weight_decay; PyTorch's state names: square_avg, grad_avg,
+    momentum_buffer.)
     """
+
+    checks: ClassVar[dict[str, Check]] = {
+        "lr": learning_rate,
+        "momentum": nonnegative,
+        "alpha": nonnegative,
+        "eps": nonnegative,
+        "centered": switch,
+        "weight_decay": nonnegative,
+    }
+    state_names = ("square_avg", "grad_avg", "momentum_buffer")
 
     def __init__(
         self,
@@ -109,25 +150,28 @@ class RMSprop(Optimizer):
         momentum: float = 0.0,
         centered: bool = False,
     ) -> None:
-        super().__init__(params, lr)
-        self.alpha = hyperparameter("alpha", alpha)
-        self.eps = hyperparameter("eps", eps)
-        self.weight_decay = hyperparameter("weight_decay", weight_decay)
-        self.momentum = hyperparameter("momentum", momentum)
-        self.centered = bool(centered)
+        hyper = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps}
+        super().__init__(params, {**hyper, "centered": centered, "weight_decay": weight_decay})
 
-    def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
-        if self.weight_decay:
-            g = g + self.weight_decay * theta
-        a = self.alpha
-        v = state["v"] = a * state.get("v", 0.0) + (1.0 - a) * g * g
-        if self.centered:
-            g_avg = state["g_avg"] = a * state.get("g_avg", 0.0) + (1.0 - a) * g
+    def required_state(self, group: Mapping[str, Any]) -> tuple[str, ...]:
+        extra = ("grad_avg",) * group["centered"] + ("momentum_buffer",) * bool(group["momentum"])
+        return ("step", "square_avg", *extra)
+
+    def update(
+        self, theta: Any, g: Any, state: dict[str, Any], t: int, group: dict[str, Any]
+    ) -> Any:
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * theta
+        a = group["alpha"]
+        v = state["square_avg"] = a * state.get("square_avg", 0.0) + (1.0 - a) * g * g
+        if group["centered"]:
+            g_avg = state["grad_avg"] = a * state.get("grad_avg", 0.0) + (1.0 - a) * g
             v = v - g_avg * g_avg
-        step = g / (_sqrt(v) + self.eps)
-        if self.momentum:
-            step = state["b"] = self.momentum * state.get("b", 0.0) + step
-        return theta - self.lr * step
+        step = g / (_sqrt(v) + group["eps"])
+        if group["momentum"]:
+            b = state.get("momentum_buffer", 0.0)
+            step = state["momentum_buffer"] = group["momentum"] * b + step
+        return theta - group["lr"] * step
 
 
 class Adam(Optimizer):
@@ -135,9 +179,18 @@ class Adam(Optimizer):
 
     g ← g + λθ (AdamW: θ ← θ − αλθ instead);  m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;
     m̂ = m / (1 − β₁ᵗ);  v̂ = v / (1 − β₂ᵗ) (amsgrad: of the running max of v);
-    θ ← θ − α m̂ / (√v̂ + ε).   (α = lr, λ = weight_decay.)
+    θ ← θ − α m̂ / (√v̂ + ε).   (α = lr, λ = weight_decay; PyTorch's state names: exp_avg
+    for m, exp_avg_sq for v, max_exp_avg_sq for the max.)
     """
 
+    checks: ClassVar[dict[str, Check]] = {
+        "lr": learning_rate,
+        "betas": betas,
+        "eps": nonnegative,
+        "weight_decay": nonnegative,
+        "amsgrad": switch,
+    }
+    state_names = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
     decoupled = False
 
     def __init__(
@@ -149,30 +202,28 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
         amsgrad: bool = False,
     ) -> None:
-        super().__init__(params, lr)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (
-            hyperparameter("betas[0]", betas[0], 0, 1),
-            hyperparameter("betas[1]", betas[1], 0, 1),
-        )
-        self.eps = hyperparameter("eps", eps)
-        self.weight_decay = hyperparameter("weight_decay", weight_decay)
-        self.amsgrad = bool(amsgrad)
+        hyper = {"lr": lr, "betas": betas, "eps": eps}
+        super().__init__(params, {**hyper, "weight_decay": weight_decay, "amsgrad": amsgrad})
 
-    def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
-        b1, b2 = self.betas
-        if self.weight_decay and self.decoupled:
-            theta = theta - self.lr * self.weight_decay * theta
-        elif self.weight_decay:
-            g = g + self.weight_decay * theta
-        m = state["m"] = b1 * state.get("m", 0.0) + (1.0 - b1) * g
-        v = state["v"] = b2 * state.get("v", 0.0) + (1.0 - b2) * g * g
-        if self.amsgrad:
-            v = state["v_max"] = _maximum(state.get("v_max", v), v)
+    def required_state(self, group: Mapping[str, Any]) -> tuple[str, ...]:
+        return ("step", "exp_avg", "exp_avg_sq") + ("max_exp_avg_sq",) * group["amsgrad"]
+
+    def update(
+        self, theta: Any, g: Any, state: dict[str, Any], t: int, group: dict[str, Any]
+    ) -> Any:
+        b1, b2 = group["betas"]
+        lr, decay = group["lr"], group["weight_decay"]
+        if decay and self.decoupled:
+            theta = theta - lr * decay * theta
+        elif decay:
+            g = g + decay * theta
+        m = state["exp_avg"] = b1 * state.get("exp_avg", 0.0) + (1.0 - b1) * g
+        v = state["exp_avg_sq"] = b2 * state.get("exp_avg_sq", 0.0) + (1.0 - b2) * g * g
+        if group["amsgrad"]:
+            v = state["max_exp_avg_sq"] = _maximum(state.get("max_exp_avg_sq", v), v)
         m_hat = m / (1.0 - b1**t)
         v_hat = v / (1.0 - b2**t)
-        return theta - self.lr * m_hat / (_sqrt(v_hat) + self.eps)
+        return theta - lr * m_hat / (_sqrt(v_hat) + group["eps"])
 
 
 class AdamW(Adam):

@@ -8,7 +8,8 @@ rescaled or transformed by a user-chosen rule before θ ← θ − step. The pla
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import copy
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ import numpy as np
 from autograd import no_grad
 
 from .base import Optimizer, commit, gradients, new_value
+from .state import checked_state, install, per_parameter
 
 Rule = Callable[[list[Any], float, dict[str, Any]], list[Any]]
 
@@ -60,7 +62,12 @@ class GradientUpdate(Optimizer):
     """
 
     def __init__(self, params: Iterable[Any], rule: str | Rule = "normalized", lr: float = 0.1):
-        super().__init__(params, lr)
+        super().__init__(params, {"lr": lr})
+        if len(self.param_groups) != 1:
+            raise ValueError(
+                "GradientUpdate transforms the whole gradient with one α and takes one "
+                f"parameter group, got {len(self.param_groups)}; use one GradientUpdate per group"
+            )
         if isinstance(rule, str) and rule in RULES:
             rule = RULES[rule]
         if not callable(rule):
@@ -95,5 +102,31 @@ class GradientUpdate(Optimizer):
                 news.append(new_value(i, p, p.data - s, grads[i]))
             commit(list(zip(self.params, news, strict=True)), self, "rule_state", state)
 
-    def update(self, theta: Any, g: Any, state: dict[str, Any], t: int) -> Any:
+    def add_param_group(self, param_group: Any) -> None:
+        raise ValueError(
+            "GradientUpdate takes one parameter group; use one GradientUpdate per group"
+        )
+
+    def update(
+        self, theta: Any, g: Any, state: dict[str, Any], t: int, group: dict[str, Any]
+    ) -> Any:
         raise NotImplementedError("GradientUpdate transforms the whole gradient in step()")
+
+    def state_dict(self) -> dict[str, Any]:
+        """`Optimizer.state_dict` plus ``"rule_state"``, a copy of what the rule keeps."""
+        return {**super().state_dict(), "rule_state": copy.deepcopy(self.rule_state)}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """`Optimizer.load_state_dict`, and the rule's state from ``"rule_state"``.
+
+        The built-in ``adagrad`` rule's sums are checked (one finite array per parameter,
+        of its shape); a rule of your own gets a copy of what was saved.
+        """
+        groups, states = checked_state(self, state_dict)
+        rule_state = state_dict.get("rule_state", {})
+        if not isinstance(rule_state, Mapping):
+            raise TypeError(f"state dict 'rule_state' must be a dict, got {rule_state!r:.60}")
+        rule_state = copy.deepcopy(dict(rule_state))
+        if self.rule is adagrad and "G" in rule_state:
+            rule_state["G"] = per_parameter("rule_state['G']", rule_state["G"], self.params)
+        install(self, param_groups=groups, state=states, rule_state=rule_state)
