@@ -166,31 +166,12 @@ def _member_count(f: Any) -> int | None:
     return struct.unpack("<H", tail[at + 10 : at + 12])[0]  # 0xFFFF: at least that (zip64)
 
 
-def read_state(
-    path: PathLike,
-    shapes: Mapping[str, tuple[int, ...]] | None = None,
-    allow_nonfinite: bool = False,
-) -> dict[str, np.ndarray]:
-    """The arrays of a ``.npz`` state file, read without pickles and checked.
+def check_archive(path: str, most: int, expected: str | None) -> str:
+    """Refuse what is not a zip archive of at most ``most`` members, before reading any.
 
-    Args:
-        path: the file.
-        shapes: the shape expected for each key; an entry of another shape, or a key not
-            listed, is not read but stands in as a zero-memory array of its declared shape
-            (so a hostile file cannot make us allocate what it declares). An archive with
-            more than ``2·len(shapes) + 64`` members is refused before any is read. None:
-            read all (at most 100,000 members).
-        allow_nonfinite: accept NaN and infinite numbers.
-
-    Raises:
-        FileNotFoundError: no such file.
-        ValueError: the file is not a readable ``.npz`` of real numbers (corrupt,
-            truncated, a plain ``.npy``, pickled data, object, string, boolean or complex
-            arrays, far more members than expected, member names over 256 characters), or
-            it holds NaN or infinities. Messages stay short whatever the file holds.
+    Returns:
+        The start of an error message about ``path`` ("cannot load ... as a .npz ...").
     """
-    path = _path(path)
-    allow_nonfinite = checks.flag("allow_nonfinite", allow_nonfinite)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"no state file at {path!r}")
     where = f"cannot load {path!r} as a .npz state file"
@@ -202,13 +183,46 @@ def read_state(
         if what is None:
             what = "pickled data" if magic[:1] == b"\x80" else "not a .npz archive"
         raise ValueError(f"{where}: it is {what}")
-    most = _MAX_MEMBERS if shapes is None else 2 * len(shapes) + 64
     if count is not None and count > most:
-        expected = "" if shapes is None else f" where {len(shapes)} arrays are expected"
+        at_least = "at least " if count == 0xFFFF else ""
         raise ValueError(
-            f"{where}: it has {'at least ' if count == 0xFFFF else ''}{count} members{expected} "
-            f"(at most {most} are read); nothing was read"
+            f"{where}: it has {at_least}{count} members"
+            + ("" if expected is None else f" where {expected} are expected")
+            + f" (at most {most} are read); nothing was read"
         )
+    return where
+
+
+def read_state(
+    path: PathLike,
+    shapes: Mapping[str, tuple[int, ...]] | None = None,
+    allow_nonfinite: bool = False,
+    most: int | None = None,
+) -> dict[str, np.ndarray]:
+    """The arrays of a ``.npz`` state file, read without pickles and checked.
+
+    Args:
+        path: the file.
+        shapes: the shape expected for each key; an entry of another shape, or a key not
+            listed, is not read but stands in as a zero-memory array of its declared shape
+            (so a hostile file cannot make us allocate what it declares). An archive with
+            more than ``2·len(shapes) + 64`` members is refused before any is read. None:
+            read all (at most 100,000 members).
+        allow_nonfinite: accept NaN and infinite numbers.
+        most: the members accepted, if not the number above.
+
+    Raises:
+        FileNotFoundError: no such file.
+        ValueError: the file is not a readable ``.npz`` of real numbers (corrupt,
+            truncated, a plain ``.npy``, pickled data, object, string, boolean or complex
+            arrays, far more members than expected, member names over 256 characters), or
+            it holds NaN or infinities. Messages stay short whatever the file holds.
+    """
+    path = _path(path)
+    allow_nonfinite = checks.flag("allow_nonfinite", allow_nonfinite)
+    if most is None:
+        most = _MAX_MEMBERS if shapes is None else 2 * len(shapes) + 64
+    where = check_archive(path, most, None if shapes is None else f"{len(shapes)} arrays")
     state: dict[str, np.ndarray] = {}
     read: list[str] = []  # the keys whose data was read (the others are placeholders)
     try:

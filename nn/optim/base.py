@@ -164,8 +164,12 @@ class Optimizer:
         names, shapes, finite numbers); a bad dict raises naming what is wrong and changes
         nothing. The parameters stay this optimizer's own, matched by position.
         """
+        install(self, **self.prepare_load(state_dict))
+
+    def prepare_load(self, state_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """What `load_state_dict` would set (attribute → value), checked; nothing changes."""
         groups, states = checked_state(self, state_dict)
-        install(self, param_groups=groups, state=states)
+        return {"param_groups": groups, "state": states}
 
     def __repr__(self) -> str:
         def hyper(group: Mapping[str, Any]) -> str:

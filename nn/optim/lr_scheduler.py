@@ -85,6 +85,10 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict: Any) -> None:
         """Continue the schedule saved by `state_dict` (the optimizer's α is loaded with it)."""
+        self.base_lrs, self.last_epoch = self.prepare_load(state_dict)
+
+    def prepare_load(self, state_dict: Any) -> tuple[list[float], int]:
+        """The (base_lrs, last_epoch) that `load_state_dict` would set, checked."""
         if (
             not isinstance(state_dict, Mapping)
             or not {"last_epoch", "base_lrs"} <= state_dict.keys()
@@ -102,7 +106,7 @@ class LRScheduler:
                 f"scheduler 'base_lrs' must be {len(self.base_lrs)} finite numbers >= 0, got "
                 f"{bases!r:.60}"
             )
-        self.base_lrs, self.last_epoch = [float(b) for b in bases], k
+        return [float(b) for b in bases], k
 
 
 def _positive(name: str, x: Any) -> float:

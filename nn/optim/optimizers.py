@@ -96,6 +96,19 @@ class Adagrad(Optimizer):
     }
     state_names = ("sum",)
 
+    def check_group(
+        self, group: Mapping[str, Any], where: str, loading: bool = False
+    ) -> dict[str, Any]:
+        out = super().check_group(group, where, loading)
+        first = getattr(self, "defaults", out)["initial_accumulator_value"]
+        if where and not loading and out["initial_accumulator_value"] != first:
+            raise ValueError(
+                f"{where}['initial_accumulator_value']: PyTorch starts every group's sums "
+                "at the optimizer's initial_accumulator_value; give it to Adagrad(...) or use "
+                "one Adagrad per value"
+            )
+        return out
+
     def __init__(
         self,
         params: Iterable[Any],

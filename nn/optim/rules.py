@@ -17,7 +17,7 @@ import numpy as np
 from autograd import no_grad
 
 from .base import Optimizer, commit, gradients, new_value
-from .state import checked_state, install, per_parameter
+from .state import per_parameter
 
 Rule = Callable[[list[Any], float, dict[str, Any]], list[Any]]
 
@@ -116,17 +116,17 @@ class GradientUpdate(Optimizer):
         """`Optimizer.state_dict` plus ``"rule_state"``, a copy of what the rule keeps."""
         return {**super().state_dict(), "rule_state": copy.deepcopy(self.rule_state)}
 
-    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
-        """`Optimizer.load_state_dict`, and the rule's state from ``"rule_state"``.
+    def prepare_load(self, state_dict: Mapping[str, Any]) -> dict[str, Any]:
+        """`Optimizer.prepare_load`, and the rule's state from ``"rule_state"``.
 
         The built-in ``adagrad`` rule's sums are checked (one finite array per parameter,
         of its shape); a rule of your own gets a copy of what was saved.
         """
-        groups, states = checked_state(self, state_dict)
+        out = super().prepare_load(state_dict)
         rule_state = state_dict.get("rule_state", {})
         if not isinstance(rule_state, Mapping):
             raise TypeError(f"state dict 'rule_state' must be a dict, got {rule_state!r:.60}")
         rule_state = copy.deepcopy(dict(rule_state))
         if self.rule is adagrad and "G" in rule_state:
             rule_state["G"] = per_parameter("rule_state['G']", rule_state["G"], self.params)
-        install(self, param_groups=groups, state=states, rule_state=rule_state)
+        return {**out, "rule_state": rule_state}
