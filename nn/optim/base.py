@@ -125,14 +125,9 @@ class Optimizer:
             for group in self.param_groups:
                 for p in group["params"]:
                     i += 1
-                    g = p.grad
-                    if type(g) is float:  # a Value's gradient: the common case, checked fast
-                        if g - g != 0.0:  # NaN or ±inf
-                            raise _refused(i, p, f"has a gradient of {g}")
-                    elif g is None:
+                    g = checked_grad(i, p)
+                    if g is None:
                         continue
-                    else:
-                        g = _array_grad(i, p, g.data if isinstance(g, (Tensor, Value)) else g)
                     state = self.state[i].copy()
                     t = state["step"] = state.get("step", 0) + 1
                     theta = p.data
@@ -209,23 +204,26 @@ def _refused(i: int, p: Any, what: str) -> ValueError:
     )
 
 
-def gradients(params: list[Any]) -> list[Any]:
-    """Each parameter's gradient (None for a Tensor without one), checked before any update.
+def checked_grad(i: int, p: Any) -> Any:
+    """``params[i]``'s gradient, checked before any update (None: a Tensor without one).
 
     A Value's gradient must be a finite number, a Tensor's an array of numbers of its shape
     (a gradient recorded with ``create_graph=True`` gives its numbers). NaN or infinity in
     an array shows in the new value, which `new_value` checks: one pass over the numbers.
     """
-    out: list[Any] = []
-    for i, p in enumerate(params):
-        g = p.grad
-        if type(g) is float:
-            if g - g != 0.0:  # NaN or ±inf
-                raise _refused(i, p, f"has a gradient of {g}")
-        elif g is not None:
-            g = _array_grad(i, p, g.data if isinstance(g, (Tensor, Value)) else g)
-        out.append(g)
-    return out
+    g = p.grad
+    if type(g) is float:  # a Value's gradient: the common case, checked fast
+        if g - g != 0.0:  # NaN or ±inf
+            raise _refused(i, p, f"has a gradient of {g}")
+        return g
+    if g is None:
+        return None
+    return _array_grad(i, p, g.data if isinstance(g, (Tensor, Value)) else g)
+
+
+def gradients(params: list[Any]) -> list[Any]:
+    """Each parameter's `checked_grad`, in order."""
+    return [checked_grad(i, p) for i, p in enumerate(params)]
 
 
 def _array_grad(i: int, p: Any, g: Any) -> Any:

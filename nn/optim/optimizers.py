@@ -15,10 +15,7 @@ import numpy as np
 
 from .base import Optimizer
 from .groups import Check, betas, learning_rate, nonnegative, switch
-
-
-def _sqrt(x: Any) -> Any:
-    return np.sqrt(x) if isinstance(x, np.ndarray) else x**0.5
+from .rules import adagrad_step, sqrt
 
 
 def _maximum(a: Any, b: Any) -> Any:
@@ -82,6 +79,8 @@ class SGD(Optimizer):
 class Adagrad(Optimizer):
     """AdaGrad: per-coordinate steps shrinking with the sum of squared gradients.
 
+    The notes' `adagrad` rule for each parameter (`adagrad_step`), with PyTorch's options:
+
     g ← g + λθ;  α_t = α / (1 + (t − 1)·η);  G ← G + g²;  θ ← θ − α_t g / (√G + ε).
     (α = lr, η = lr_decay, λ = weight_decay, G starts at initial_accumulator_value;
     PyTorch's state name for G is ``"sum"``.)
@@ -129,9 +128,9 @@ class Adagrad(Optimizer):
         if group["weight_decay"]:
             g = g + group["weight_decay"] * theta
         lr_t = group["lr"] / (1.0 + (t - 1) * group["lr_decay"])
-        G = state.get("sum", group["initial_accumulator_value"]) + g * g
-        state["sum"] = G
-        return theta - lr_t * g / (_sqrt(G) + group["eps"])
+        G = state.get("sum", group["initial_accumulator_value"])
+        step, state["sum"] = adagrad_step(g, G, lr_t, group["eps"])
+        return theta - step
 
 
 class RMSprop(Optimizer):
@@ -180,7 +179,7 @@ class RMSprop(Optimizer):
         if group["centered"]:
             g_avg = state["grad_avg"] = a * state.get("grad_avg", 0.0) + (1.0 - a) * g
             v = v - g_avg * g_avg
-        step = g / (_sqrt(v) + group["eps"])
+        step = g / (sqrt(v) + group["eps"])
         if group["momentum"]:
             b = state.get("momentum_buffer", 0.0)
             step = state["momentum_buffer"] = group["momentum"] * b + step
@@ -236,7 +235,7 @@ class Adam(Optimizer):
             v = state["max_exp_avg_sq"] = _maximum(state.get("max_exp_avg_sq", v), v)
         m_hat = m / (1.0 - b1**t)
         v_hat = v / (1.0 - b2**t)
-        return theta - lr * m_hat / (_sqrt(v_hat) + group["eps"])
+        return theta - lr * m_hat / (sqrt(v_hat) + group["eps"])
 
 
 class AdamW(Adam):

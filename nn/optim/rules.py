@@ -9,6 +9,7 @@ rescaled or transformed by a user-chosen rule before θ ← θ − step. The pla
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -38,12 +39,23 @@ def normalized(grads: list[Any], lr: float, state: dict[str, Any]) -> list[Any]:
     return [(lr / norm) * g for g in grads]
 
 
+def sqrt(x: Any) -> Any:
+    """√x of a float (a float) or an array (an array): the one square root of the updates."""
+    return np.sqrt(x) if isinstance(x, np.ndarray) else math.sqrt(x)
+
+
+def adagrad_step(g: Any, G: Any, lr: float, eps: float) -> tuple[Any, Any]:
+    """AdaGrad for one parameter: G ← G + g², step = α·g/(√G + ε); returns (step, G)."""
+    G = G + g * g
+    return lr * g / (sqrt(G) + eps), G
+
+
 def adagrad(grads: list[Any], lr: float, state: dict[str, Any], eps: float = 1e-10) -> list[Any]:
-    """AdaGrad: G ← G + g² per coordinate, step = α·g/(√G + ε)."""
+    """AdaGrad: G ← G + g² per coordinate, step = α·g/(√G + ε) (`adagrad_step` on each)."""
     G = state.get("G") or [0.0 * g for g in grads]
-    G = [Gi + g * g for Gi, g in zip(G, grads, strict=True)]
-    state["G"] = G
-    return [lr * g / (np.sqrt(Gi) + eps) for g, Gi in zip(grads, G, strict=True)]
+    pairs = [adagrad_step(g, Gi, lr, eps) for g, Gi in zip(grads, G, strict=True)]
+    state["G"] = [Gi for _, Gi in pairs]
+    return [step for step, _ in pairs]
 
 
 RULES: dict[str, Rule] = {"constant": constant, "normalized": normalized, "adagrad": adagrad}
