@@ -12,7 +12,7 @@ from __future__ import annotations
 from .base import Optimizer
 from .lr_scheduler import ExponentialLR, LambdaLR, LinearLR, LRScheduler, StepLR
 from .optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
-from .rules import RULES, GradientUpdate, adagrad, constant, normalized
+from .schedules import RULES, GradientUpdate, adagrad, constant, normalized
 
 __all__ = [
     "RULES",

@@ -15,7 +15,7 @@ import numpy as np
 
 from .base import Optimizer
 from .groups import Check, betas, learning_rate, nonnegative, switch
-from .rules import adagrad_step, sqrt
+from .schedules import adagrad_step, sqrt
 
 
 def _maximum(a: Any, b: Any) -> Any:

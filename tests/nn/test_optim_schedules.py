@@ -7,7 +7,7 @@ import pytest
 
 from autograd import Tensor, Value
 from nn import optim
-from nn.optim.rules import adagrad_step
+from nn.optim.schedules import adagrad_step
 
 
 def _params(engine, rng):
