@@ -5,6 +5,9 @@ Every optimizer works on `Value` and `Tensor` parameters alike:
 ``opt.zero_grad(); loss.backward(); opt.step()``. A step is all or nothing: a gradient of
 the wrong shape, a NaN or infinite gradient, or an update that would overflow raises a
 ValueError naming the parameter, and no parameter or optimizer state changes.
+As in PyTorch, ``params`` may be parameter groups (``[{"params": body}, {"params": head,
+"lr": 0.5}]``), schedulers set each group's ``lr``, and ``state_dict()`` /
+``load_state_dict()`` save and restore everything a resumed run needs.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""`Optimizer`: parameters, α and per-parameter state, and a `step` that is all or nothing.
+"""`Optimizer`: parameter groups, per-parameter state, and a `step` that is all or nothing.
 
 A step checks every gradient first (a finite number for a `Value`, a finite array of the
 parameter's shape for a `Tensor`), computes every new value, and only then replaces
-parameters and state, so a step that fails leaves the model and the optimizer as they were.
+parameters and state (`commit`), so a step that fails, or is cut short by Ctrl-C, leaves
+the model and the optimizer as they were. Groups live in `groups`, state dicts in `state`.
 """
 
 from __future__ import annotations
@@ -16,18 +17,8 @@ import numpy as np
 from autograd import Tensor, Value, no_grad
 
 from ..checks import where_bad
-from .groups import (
-    Check,
-    check_group,
-    check_parameters,
-    hyperparameter,
-    learning_rate,
-    make_groups,
-    nonnegative,
-)
+from .groups import Check, check_group, check_parameters, learning_rate, make_groups, nonnegative
 from .state import checked_state, install, state_dict
-
-__all__ = ["Optimizer", "commit", "gradients", "hyperparameter", "new_value"]
 
 
 class Optimizer:
@@ -100,8 +91,8 @@ class Optimizer:
         first = len(self.param_groups)
         (group,) = make_groups([param_group], self.defaults, self.check_group, first)
         check_parameters([*self.param_groups, group], grouped=True)
-        self.state = self.state + [{} for _ in group["params"]]
-        self.param_groups = [*self.param_groups, group]
+        states = self.state + [{} for _ in group["params"]]
+        install(self, state=states, param_groups=[*self.param_groups, group])
 
     def zero_grad(self) -> None:
         """Forget the gradients: a Value's grad becomes 0.0, a Tensor's None (PyTorch's default)."""
