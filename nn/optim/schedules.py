@@ -40,8 +40,13 @@ def normalized(grads: list[Any], lr: float, state: dict[str, Any]) -> list[Any]:
 
 
 def sqrt(x: Any) -> Any:
-    """√x of a float (a float) or an array (an array): the one square root of the updates."""
-    return np.sqrt(x) if isinstance(x, np.ndarray) else math.sqrt(x)
+    """√x of a float (a float) or an array (an array): the one square root of the updates.
+
+    √(x < 0) is NaN for both, as numpy gives it, so the step refuses it with its message.
+    """
+    if isinstance(x, np.ndarray):
+        return np.sqrt(x)
+    return math.sqrt(x) if x >= 0.0 else math.nan
 
 
 def adagrad_step(g: Any, G: Any, lr: float, eps: float) -> tuple[Any, Any]:

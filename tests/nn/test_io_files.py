@@ -148,7 +148,8 @@ def test_the_next_save_removes_what_a_killed_save_left(tmp_path):
     path = tmp_path / "model.npz"
     nn.save(_model(0), path)
     old = path.read_bytes()
-    env = {**os.environ, "PYTHONPATH": os.getcwd() + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    root = os.path.dirname(os.path.dirname(os.path.abspath(nn.__file__)))  # this nn, not another
+    env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
     run = subprocess.run([sys.executable, "-c", textwrap.dedent(KILLED_SAVE), str(path)], env=env)
     assert run.returncode == -signal.SIGKILL
     left = sorted(os.listdir(tmp_path))
