@@ -1,8 +1,10 @@
 """Learning-rate schedules: α_k for step k, set on the optimizer by ``scheduler.step()``.
 
 As in PyTorch: build the scheduler after the optimizer, call ``scheduler.step()`` after
-each ``optimizer.step()`` (per epoch or per batch, as you choose). Each schedule is a
-closed form of the step count k and the optimizer's initial α₀.
+each ``optimizer.step()`` (per epoch or per batch, as you choose). Each schedule is
+written as a closed form of the step count k and the initial α₀, and computed as PyTorch
+computes it: `StepLR`, `ExponentialLR` and `LinearLR` scale the current α (so they
+compose with a change made by hand or by another scheduler, as there), `LambdaLR` scales α₀.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from typing import Any
 
 
 class LRScheduler:
-    """Base class: sets each parameter group's ``lr`` to `lr_at` (k, i), k = 0, 1, 2, ...
+    """Base class: sets each parameter group's ``lr`` to α_k (`next_lr`), k = 0, 1, 2, ...
 
-    As PyTorch's: the schedule scales each group's initial α (``base_lrs[i]``, also kept
-    as the group's ``"initial_lr"``), and ``state_dict()`` / ``load_state_dict()`` carry k
-    and the initial α's so that a resumed run follows the same schedule.
+    As PyTorch's: each group's initial α is ``base_lrs[i]``, kept as the group's
+    ``"initial_lr"`` (a later scheduler on the same optimizer keeps it), and
+    ``state_dict()`` / ``load_state_dict()`` carry k and the initial α's so that a resumed
+    run follows the same schedule.
     """
 
     def __init__(self, optimizer: Any) -> None:
@@ -35,7 +38,8 @@ class LRScheduler:
                     f"optimizer.param_groups[{i}]['lr'] must be a finite number >= 0, got {lr!r}"
                 )
         self.optimizer = optimizer
-        self.base_lrs = [float(g["lr"]) for g in groups]
+        # PyTorch's rule: a group keeps the "initial_lr" an earlier scheduler gave it
+        self.base_lrs = [float(g.get("initial_lr", g["lr"])) for g in groups]
         self.last_epoch = 0
         lrs = self._checked(0)
         for group, base, lr in zip(groups, self.base_lrs, lrs, strict=True):
@@ -44,8 +48,8 @@ class LRScheduler:
     def _checked(self, k: int) -> list[float]:
         """α_k for every group, refused (ValueError) unless each is a finite number >= 0."""
         lrs = []
-        for i in range(len(self.base_lrs)):
-            lr = self.lr_at(k, i)
+        for i, group in enumerate(self.optimizer.param_groups):
+            lr = self.next_lr(k, i, group["lr"])
             if not isinstance(lr, numbers.Real) or not 0 <= lr < math.inf:
                 group = f" of parameter group {i}" if len(self.base_lrs) > 1 else ""
                 raise ValueError(
@@ -59,6 +63,10 @@ class LRScheduler:
     def lr_at(self, k: int, i: int) -> float:
         """α_k of parameter group i (its initial α is ``self.base_lrs[i]``)."""
         raise NotImplementedError
+
+    def next_lr(self, k: int, i: int, lr: float) -> float:
+        """α_k of group i, whose α is now ``lr``: `lr_at`, unless a schedule scales ``lr``."""
+        return self.lr_at(k, i)
 
     def step(self) -> None:
         """Advance k by one and set every group's α to α_k (all or nothing, even on Ctrl-C)."""
@@ -131,6 +139,9 @@ class StepLR(LRScheduler):
     def lr_at(self, k: int, i: int) -> float:
         return self.base_lrs[i] * self.gamma ** (k // self.step_size)
 
+    def next_lr(self, k: int, i: int, lr: float) -> float:
+        return lr * self.gamma if k and k % self.step_size == 0 else lr
+
 
 class ExponentialLR(LRScheduler):
     """α_k = α₀ · γ^k."""
@@ -141,6 +152,9 @@ class ExponentialLR(LRScheduler):
 
     def lr_at(self, k: int, i: int) -> float:
         return self.base_lrs[i] * self.gamma**k
+
+    def next_lr(self, k: int, i: int, lr: float) -> float:
+        return lr * self.gamma if k else lr
 
 
 class LinearLR(LRScheduler):
@@ -168,6 +182,12 @@ class LinearLR(LRScheduler):
     def lr_at(self, k: int, i: int) -> float:
         s, e = self.start_factor, self.end_factor
         return self.base_lrs[i] * (s + (e - s) * min(k, self.total_iters) / self.total_iters)
+
+    def next_lr(self, k: int, i: int, lr: float) -> float:
+        s, e, n = self.start_factor, self.end_factor, self.total_iters
+        if k == 0:
+            return lr * s
+        return lr if k > n else lr * (1.0 + (e - s) / (n * s + (k - 1) * (e - s)))
 
 
 class LambdaLR(LRScheduler):

@@ -218,3 +218,44 @@ def test_a_scheduler_refusing_one_group_leaves_every_lr_and_the_step_count():
     with pytest.raises(ValueError, match="of parameter group 1 at step 2 would be"):
         sched.step()
     assert sched.last_epoch == 1 and [g["lr"] for g in opt.param_groups] == [0.1, 0.0]
+
+
+def test_a_second_scheduler_starts_from_the_initial_lr_as_in_pytorch(torch):
+    def lrs(module, make_param):
+        opt = module.SGD(
+            [{"params": [make_param()]}, {"params": [make_param()], "lr": 0.4}], lr=0.1
+        )
+        schedulers = module.lr_scheduler if hasattr(module, "lr_scheduler") else module
+        first = schedulers.StepLR(opt, step_size=1, gamma=0.5)
+        for _ in range(3):
+            opt.step()
+            first.step()
+        second = schedulers.ExponentialLR(opt, gamma=0.9)
+        out = [g["lr"] for g in opt.param_groups]
+        opt.step()
+        second.step()
+        return out + [g["lr"] for g in opt.param_groups]
+
+    ours = lrs(optim, lambda: Value(1.0))
+    theirs = lrs(torch.optim, lambda: torch.zeros(1, requires_grad=True))
+    np.testing.assert_allclose(ours, theirs, rtol=1e-14)
+
+
+@pytest.mark.parametrize("schedule", [s for _, s in SCHEDULES], ids=[n for n, _ in SCHEDULES])
+def test_an_lr_changed_by_hand_between_scheduler_steps_goes_on_as_in_pytorch(torch, schedule):
+    def lrs(module, make_param):
+        opt = module.SGD(
+            [{"params": [make_param()]}, {"params": [make_param()], "lr": 0.4}], lr=0.1
+        )
+        sched = schedule(module.lr_scheduler if hasattr(module, "lr_scheduler") else module)(opt)
+        out = []
+        for k in range(8):
+            if k == 3:
+                opt.param_groups[1]["lr"] = 0.25
+            opt.step()
+            sched.step()
+            out.append([g["lr"] for g in opt.param_groups])
+        return out
+
+    theirs = lrs(torch.optim, lambda: torch.zeros(1, requires_grad=True))
+    np.testing.assert_allclose(lrs(optim, lambda: Value(1.0)), theirs, rtol=1e-14)
