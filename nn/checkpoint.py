@@ -184,11 +184,22 @@ def load_checkpoint(
         prepared = optimizer.prepare_load(opt_state)
     extra = {"allow_nonfinite": True} if allow_nonfinite else {}
     model_state = {k[len("model/") :]: v for k, v in arrays.items() if k in shapes}
-    result = model.load_state_dict(model_state, strict=True, **extra)  # checks, then loads
-    if prepared is not None:
-        install(optimizer, **prepared)
+    rest = [(optimizer, prepared)]
     if schedule is not None:
-        scheduler.base_lrs, scheduler.last_epoch = schedule
+        rest.append((scheduler, {"base_lrs": schedule[0], "last_epoch": schedule[1]}))
+    old, undo, done = model.state_dict(), [], False
+    try:  # the model checks, then loads; the rest cannot fail, but Ctrl-C can land anywhere
+        result = model.load_state_dict(model_state, strict=True, **extra)
+        for obj, values in rest:
+            if values is not None:
+                undo.append((obj, {k: getattr(obj, k) for k in values}))
+                install(obj, **values)
+        done = True
+    finally:
+        if not done:
+            for obj, values in undo:
+                install(obj, **values)
+            model.load_state_dict(old, strict=True, allow_nonfinite=True)
     return result
 
 

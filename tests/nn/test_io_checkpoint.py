@@ -196,3 +196,29 @@ def test_a_hyperparameter_a_checkpoint_cannot_store_is_refused_before_writing(tm
     with pytest.raises(TypeError, match=r"param_groups\[0\]\['tag'\] holds a object"):
         save_checkpoint(tmp_path / "run.npz", model, opt)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("at", [1, 2])
+def test_ctrl_c_during_a_checkpoint_load_leaves_model_optimizer_and_scheduler(
+    tmp_path, monkeypatch, at
+):
+    saved = _fresh("tensor", OPTIMIZERS["Adam"])
+    _train(*saved, 3)
+    path = save_checkpoint(tmp_path / "run.npz", *saved)
+    target = _fresh("tensor", OPTIMIZERS["Adam"])
+    _train(*target, 1)
+    before = repr((target[0].state_dict(), target[1].state_dict(), target[2].state_dict()))
+    calls = []
+    real = nn.checkpoint.install
+
+    def interrupted(obj, **values):
+        calls.append(obj)
+        real(obj, **values)
+        if len(calls) == at:  # just after the optimizer's (1) or the scheduler's (2) state
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(nn.checkpoint, "install", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        load_checkpoint(path, *target)
+    after = repr((target[0].state_dict(), target[1].state_dict(), target[2].state_dict()))
+    assert after == before
