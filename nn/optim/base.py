@@ -109,6 +109,13 @@ class Optimizer:
         ValueError naming the parameter and changes nothing (parameters, gradients and
         optimizer state as before); so does Ctrl-C.
         """
+        n = sum(len(group["params"]) for group in self.param_groups)
+        if n != len(self.state):  # state is by position: a changed list would shift it
+            raise ValueError(
+                f"the parameter groups hold {n} parameters, but the optimizer was given "
+                f"{len(self.state)}; add parameters with opt.add_param_group({{'params': "
+                "[...]}), not by changing a group's 'params' list"
+            )
         changes = []
         update = self.update
         i = -1

@@ -259,3 +259,12 @@ def test_an_lr_changed_by_hand_between_scheduler_steps_goes_on_as_in_pytorch(tor
 
     theirs = lrs(torch.optim, lambda: torch.zeros(1, requires_grad=True))
     np.testing.assert_allclose(lrs(optim, lambda: Value(1.0)), theirs, rtol=1e-14)
+
+
+def test_a_group_params_list_changed_by_hand_is_refused_not_misread():
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    opt = optim.Adam([{"params": [a]}, {"params": [b]}], lr=0.1)
+    opt.param_groups[0]["params"].append(c)
+    with pytest.raises(ValueError, match=r"hold 3 parameters, but the optimizer was given 2"):
+        opt.step()
+    assert [a.data, b.data, c.data] == [1.0, 2.0, 3.0]
