@@ -19,10 +19,18 @@ from typing import Any
 
 import numpy as np
 
-from .io import _READ_ERRORS, _header, _path, _shown, check_archive, read_state, write_npz
+from .io import (
+    _READ_ERRORS,
+    PathLike,
+    _header,
+    _path,
+    _shown,
+    check_archive,
+    read_state,
+    write_npz,
+)
 from .optim.state import install
 
-PathLike = Any
 FORMAT = "deltagrad-checkpoint"
 _META = "checkpoint"
 _MAX_JSON = 1 << 24  # bytes of JSON: a checkpoint's own are a few KB per parameter group
