@@ -51,7 +51,7 @@ def _nodes(name: str, arg: str, pred: Any) -> Any:
 def _target(name: str, y: Any, x: Any) -> np.ndarray:
     """Targets as numbers: finite, of the outputs' float type (float32 stays float32)."""
     t = checks.array(f"{name}: y", y, nonempty=False)
-    return t.astype(x.dtype if isinstance(x, Tensor) else np.float64)
+    return checks.cast(f"{name}: y", t, x.dtype if isinstance(x, Tensor) else np.float64)
 
 
 def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:

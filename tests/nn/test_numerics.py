@@ -248,3 +248,24 @@ def test_a_float32_model_trains_in_float32():
     for p in model.parameters():
         assert p.dtype == np.float32 and p.grad.dtype == np.float32
     assert nn.predict(model, X).dtype == np.float32  # float64 data runs in the model's type
+
+
+def test_a_float32_model_converts_arrays_to_float32_and_refuses_float64_tensors():
+    X = np.random.default_rng(0).standard_normal((5, 2))  # float64
+    model = nn.MLP(2, [4, 3], engine="tensor", dtype="float32", rng=0)
+    out = model(X)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out.data, model(Tensor(X, dtype="float32")).data)
+    np.testing.assert_array_equal(out.data, nn.predict(model, X))
+    np.testing.assert_array_equal(model(X.tolist()).data, out.data)
+    with pytest.raises(TypeError, match="float32 parameters and got a float64 Tensor"):
+        model(Tensor(X))
+    with pytest.raises(TypeError, match="float64 parameters and got a float32 Tensor"):
+        nn.MLP(2, [3], engine="tensor", rng=0)(Tensor(X, dtype="float32"))
+
+
+def test_pytorch_refuses_a_float64_tensor_in_a_float32_layer_too():
+    torch = pytest.importorskip("torch")
+    layer = torch.nn.Linear(2, 3, dtype=torch.float32)
+    with pytest.raises(RuntimeError, match="dtype"):
+        layer(torch.zeros(4, 2, dtype=torch.float64))
