@@ -37,7 +37,7 @@ class MLP(Module):
         engine: ``"value"``: micrograd-compatible, one `Value` per weight, ``model([x1, x2])``
             gives a Value (a list of Values for several outputs); ``"tensor"``: `Linear`
             layers and activation modules in a `Sequential`, ``model(X)`` maps an (n, d)
-            array or Tensor to an (n, k) Tensor.
+            array or Tensor to an (n, k) Tensor (any (*, d) to (*, k), as PyTorch).
         init: ``"uniform"`` (micrograd's U(−1, 1)), ``"normal"`` (UFLDL's N(0, 0.01²)),
             ``"he"``, ``"xavier"`` or a function (see `nn.init`). None: ``"uniform"`` on the
             value engine (as micrograd); on the tensor engine ``"he"`` for ReLU hidden layers,

@@ -245,7 +245,8 @@ class Sequential(Module):
     """Modules applied one after another: ``Sequential(Linear(2, 16), ReLU(), Linear(16, 1))``.
 
     The modules are kept in ``layers``, so parameters are named ``layers.0.W``, ``layers.0.b``,
-    ``layers.2.W``, ...
+    ``layers.2.W``, ... As PyTorch's, it has ``len``, iteration, ``model[i]`` and slices
+    (``model[:2]``, a Sequential of the same module objects).
     """
 
     def __init__(self, *modules: Any) -> None:
@@ -260,7 +261,16 @@ class Sequential(Module):
             x = layer(x)
         return x
 
-    def __getitem__(self, i: int) -> Any:
+    def __getitem__(self, i: int | slice) -> Any:
+        """``model[i]`` is the i-th module; ``model[a:b]`` a `Sequential` of the same modules."""
+        if isinstance(i, slice):
+            return Sequential(*self.layers[i])
+        if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
+            raise TypeError(f"index a Sequential with an int or a slice, got {i!r}")
+        if not -len(self.layers) <= i < len(self.layers):
+            raise IndexError(
+                f"index {i} is out of range for a Sequential of {len(self.layers)} modules"
+            )
         return self.layers[i]
 
     def __len__(self) -> int:
