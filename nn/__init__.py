@@ -8,6 +8,7 @@ operations (z = W a + b, a = g(z)); nothing here writes a derivative.
 from __future__ import annotations
 
 from . import data, functional, init, losses, optim
+from .bridge import from_torch, to_torch
 from .draw import draw_mlp
 from .io import load, save
 from .layers import Identity, Linear, ReLU, Sigmoid, Softmax, Tanh
@@ -34,6 +35,7 @@ __all__ = [
     "data",
     "draw_mlp",
     "fit",
+    "from_torch",
     "functional",
     "init",
     "load",
@@ -41,4 +43,5 @@ __all__ = [
     "optim",
     "predict",
     "save",
+    "to_torch",
 ]
