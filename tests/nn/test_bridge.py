@@ -188,3 +188,21 @@ def _env():
     import os
 
     return {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+
+
+def test_the_readme_example_runs_as_printed(torch):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Continue on PyTorch") :]
+    code = section[
+        section.index("```py\n") + 6 : section.index("```", section.index("```py\n") + 6)
+    ]
+    model = nn.MLP(2, [8, 1], rng=0)
+    before = model.state_dict()
+    scope = {"nn": nn, "model": model}
+    exec(code, scope)
+    assert isinstance(scope["module"], torch.nn.Sequential)
+    after = scope["model"]
+    assert after is not model and isinstance(after, nn.MLP)
+    assert all(np.array_equal(after.state_dict()[k], v) for k, v in before.items())
