@@ -9,7 +9,7 @@ and PyTorch's ``self.W = Tensor(..., requires_grad=True)`` both register.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -22,6 +22,17 @@ from . import checks
 def is_parameter(x: Any) -> bool:
     """A leaf that learns: any `Value`, or a `Tensor` leaf with ``requires_grad=True``."""
     return isinstance(x, Value) or (isinstance(x, Tensor) and x.requires_grad and x.grad_fn is None)
+
+
+def zero_grads(params: Iterable[Any]) -> None:
+    """Forget the gradients of ``params``: ``Module.zero_grad`` and ``Optimizer.zero_grad``.
+
+    A `Value`'s grad becomes 0.0 (micrograd's), a `Tensor`'s None (PyTorch's default,
+    ``set_to_none=True``): the next backward pass then writes a fresh array instead of
+    adding into the old one.
+    """
+    for p in params:
+        p.grad = 0.0 if isinstance(p, Value) else None
 
 
 class Entry:
@@ -122,8 +133,7 @@ class Module:
 
     def zero_grad(self) -> None:
         """Forget accumulated gradients: a Value's grad becomes 0.0, a Tensor's None."""
-        for p in self.parameters():
-            p.grad = 0.0 if isinstance(p, Value) else None
+        zero_grads(self.parameters())
 
     def train(self, mode: bool = True) -> Module:
         """Set training mode on this module and every submodule; returns self."""

@@ -269,3 +269,18 @@ def test_pytorch_refuses_a_float64_tensor_in_a_float32_layer_too():
     layer = torch.nn.Linear(2, 3, dtype=torch.float32)
     with pytest.raises(RuntimeError, match="dtype"):
         layer(torch.zeros(4, 2, dtype=torch.float64))
+
+
+def test_softmax_family_on_values_gives_the_op_tables_numbers():
+    from autograd import tensor_rules as T
+
+    rows = ROWS[np.isfinite(ROWS).all(axis=1)]
+    values = _values(rows)
+    lse = np.array([v.data for v in F.logsumexp(values)])
+    np.testing.assert_allclose(lse, T.LOGSUMEXP.array(rows, -1, False), rtol=1e-15, atol=0)
+    soft = np.array([[v.data for v in row] for row in F.softmax(values)])
+    np.testing.assert_allclose(soft, T.SOFTMAX.array(rows, -1), rtol=1e-14, atol=1e-300)
+    logs = np.array([[v.data for v in row] for row in F.log_softmax(values)])
+    np.testing.assert_allclose(logs, T.LOG_SOFTMAX.array(rows, -1), rtol=1e-14, atol=1e-300)
+    inf = F.logsumexp([[Value(-np.inf), Value(-np.inf)], [Value(np.inf), Value(0.0)]])
+    assert [v.data for v in inf] == [-np.inf, np.inf]  # as np.logaddexp and PyTorch
