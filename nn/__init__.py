@@ -12,9 +12,9 @@ from .bridge import from_torch, to_torch
 from .draw import draw_mlp
 from .io import load, save
 from .layers import Identity, Linear, ReLU, Sigmoid, Softmax, Tanh
+from .micrograd import Layer, Neuron
 from .mlp import MLP
 from .module import LoadResult, Module, Sequential
-from .neuron import Layer, Neuron
 from .train import History, accuracy, fit, predict
 
 __all__ = [

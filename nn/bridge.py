@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from .layers import Identity, Linear, ReLU, Sigmoid, Softmax, Tanh
+from .micrograd import Layer
 from .mlp import MLP
 from .module import Module, Sequential
-from .neuron import Layer
 
 Plan = list[tuple[Any, ...]]
 

@@ -17,8 +17,8 @@ from . import checks
 from .init import Init, Rng, generator
 from .layers import Linear
 from .layers import activation as make_activation
+from .micrograd import Layer
 from .module import Module, Sequential
-from .neuron import Layer
 
 ENGINES = ("value", "tensor")
 _HIDDEN = ("relu", "tanh", "sigmoid", "identity", "linear")
