@@ -3,6 +3,11 @@
 ``nn.MLP(2, [16, 16, 1])`` is micrograd's network on `Value`s; ``engine="tensor"`` builds the
 same network from `Linear` layers on numpy `Tensor`s. Layers and losses compose the engine's
 operations (z = W a + b, a = g(z)); nothing here writes a derivative.
+
+Reading order: `module` (Module, Sequential, parameters by attribute) → `micrograd`
+(micrograd's Neuron and Layer on Values) → `layers` (Linear, activations) → `mlp` (both
+engines from one constructor) → `functional` and `losses` → `optim` → `train` (`fit`,
+with `fit_checks` and `metrics`) → `io` (files) and `bridge` (to and from PyTorch).
 """
 
 from __future__ import annotations

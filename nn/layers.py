@@ -31,13 +31,21 @@ class Linear(Module):
         dtype: the parameters' float type, ``"float64"`` (default) or ``"float32"``; a
             float32 input then stays float32 through the layer and its gradients. Arrays
             are converted to this type; a Tensor of another type is refused (as PyTorch).
+        bias_init: where ``b`` starts: None (the ``init``'s default, zeros for most),
+            ``"zeros"``, ``"uniform"`` (U(−1, 1)), ``"normal"`` or a function.
     """
 
     def __init__(
-        self, nin: int, nout: int, init: Init = "xavier", rng: Rng = None, dtype: Any = "float64"
+        self,
+        nin: int,
+        nout: int,
+        init: Init = "xavier",
+        rng: Rng = None,
+        dtype: Any = "float64",
+        bias_init: Init | None = None,
     ) -> None:
         dtype = checks.float_dtype("dtype", dtype)
-        W, b = initialize(init, nout, nin, rng)
+        W, b = initialize(init, nout, nin, rng, bias_init)
         self.W = Tensor(W, requires_grad=True, dtype=dtype)
         self.b = Tensor(b, requires_grad=True, dtype=dtype)
 
