@@ -111,7 +111,8 @@ def _shifted(x: np.ndarray) -> list[tuple[list[Any], list[Any], Any, float]]:
     the table's rules do, and with this c their numbers are the table's to rounding.
     """
     rows = _rows(x)
-    shift = T.LOGSUMEXP.array(to_numpy(rows), -1, False)
+    with np.errstate(divide="ignore", invalid="ignore"):  # IEEE results, as Value's own ops
+        shift = T.LOGSUMEXP.array(to_numpy(rows), -1, False)
     shift = np.where(np.isfinite(shift), shift, 0.0).tolist()  # all −inf, or an inf: no shift
     out = []
     for row, c in zip(rows, shift, strict=True):

@@ -64,7 +64,7 @@ def forward(model: Any, X: Any, dtype: Any = None) -> Any:
     X = X.data if isinstance(X, Tensor) else X
     if engine_of(model) == "value":
         return [model(row) for row in np.asarray(X, dtype=float).tolist()]
-    return model(Tensor(np.asarray(X, dtype=dtype or dtype_of(model))))
+    return model(Tensor(np.asarray(X, dtype=dtype if dtype is not None else dtype_of(model))))
 
 
 def predict(model: Any, X: Any) -> np.ndarray:
