@@ -49,7 +49,9 @@ class MLP(Module):
             layers already compute Z = X Wᵀ + b as one matrix product, so one call works with
             either engine.
         dtype: tensor engine: the parameters' float type, ``"float64"`` (default) or
-            ``"float32"``. The value engine holds Python floats (float64) only.
+            ``"float32"``; numpy input is converted to it (as `nn.fit` does), a `Tensor` of
+            another type is refused (as PyTorch refuses it). The value engine holds Python
+            floats (float64) only.
         bias_init: where the biases start: None (the ``init``'s default: 0, micrograd's
             package), ``"uniform"`` (U(−1, 1)), ``"normal"``, ``"zeros"`` or a function.
 
