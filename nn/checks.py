@@ -137,6 +137,26 @@ def array(
     return arr if allow_nonfinite else finite(name, arr)
 
 
+def cast(name: str, arr: np.ndarray, dtype: Any) -> np.ndarray:
+    """A copy of ``arr`` in the float type ``dtype``; a ValueError if a finite number overflows.
+
+    float64 data given to a float32 model is converted to float32 (the model's type), as
+    PyTorch users do with ``x.float()``; a value beyond float32's range (about 3.4e38)
+    would silently become infinity, so it is refused, naming the first such entry.
+    """
+    dt = np.dtype(dtype)
+    out = np.array(arr, dtype=dt)  # a copy: the user's array is never used as it is
+    if arr.dtype.kind == "f" and dt.itemsize < arr.dtype.itemsize:
+        bad = np.isinf(out) & np.isfinite(arr)
+        if bad.any():
+            raise ValueError(
+                f"{name} holds {arr[bad].flat[0].item()!r} {where_bad(bad)}, beyond the range "
+                f"of {dt}, the model's float type (largest {np.finfo(dt).max:.3g}); scale the "
+                "data or use a float64 model"
+            )
+    return out
+
+
 def labels(name: str, y: np.ndarray, k: int | None = None) -> np.ndarray:
     """Whole-number class labels as ints, in [0, k) when ``k`` is given."""
     if y.dtype.kind == "f" and not np.all(np.mod(y, 1) == 0):

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, Value
-from autograd.node import Node
+from autograd import tensor_rules as T
 
 _METHODS: dict[str, Any] = {}  # one numpy ufunc per method name
 
@@ -59,7 +59,7 @@ def _method(name: str) -> Any:
 
 def apply(name: str, x: Any) -> Any:
     """The elementwise method ``name`` (``"relu"``, ``"exp"``, ...) on any node or batch."""
-    if isinstance(x, Node):
+    if isinstance(x, (Value, Tensor)):
         return getattr(x, name)()
     if isinstance(x, np.ndarray) and x.dtype == object:
         return _method(name)(x)
@@ -102,43 +102,65 @@ def _rows(x: np.ndarray) -> np.ndarray:
     return x.reshape(-1, x.shape[-1])
 
 
-def logsumexp(x: Any, axis: int = -1) -> Any:
-    """log Σ_j exp(x_j) along the last axis, shifted by the max so that exp never overflows.
+def _shifted(x: np.ndarray) -> list[tuple[list[Any], list[Any], Any, float]]:
+    """Per row of Values: the nodes x_j − c, exp(x_j − c), their sum Σ, and the constant c.
 
-    The shift m = max_j x_j is a constant: log Σ exp(x_j) = m + log Σ exp(x_j − m).
+    c is the row's logsumexp as the op table computes it (`autograd.tensor_rules`), a
+    constant: every x_j − c ≤ 0, so exp never overflows, and Σ is near 1.
+    Any constant c gives the same function and gradient, so these nodes differentiate as
+    the table's rules do, and with this c their numbers are the table's to rounding.
+    """
+    rows = _rows(x)
+    with np.errstate(divide="ignore", invalid="ignore"):  # IEEE results, as Value's own ops
+        shift = T.LOGSUMEXP.array(to_numpy(rows), -1, False)
+    shift = np.where(np.isfinite(shift), shift, 0.0).tolist()  # all −inf, or an inf: no shift
+    out = []
+    for row, c in zip(rows, shift, strict=True):
+        d = [v - c for v in row]
+        exps = [dj.exp() for dj in d]
+        out.append((d, exps, sum(exps[1:], exps[0]), c))
+    return out
+
+
+def logsumexp(x: Any, axis: int = -1) -> Any:
+    """log Σ_j exp(x_j) along the last axis, stable for large |x|.
+
+    A Tensor runs the op table's ``logsumexp``; on Values the node is
+    c + log Σ_j exp(x_j − c) with the table's value c, whose gradient is softmax(x).
     """
     if isinstance(x, Tensor):
         return x.logsumexp(axis=axis)
     x = _last_axis(x, axis)
-    out = np.empty(_rows(x).shape[0], dtype=object)
-    for i, row in enumerate(_rows(x)):
-        m = max(v.data for v in row)
-        if not np.isfinite(m):
-            m = 0.0
-        out[i] = sum(((v - m).exp() for v in row[1:]), (row[0] - m).exp()).log() + m
+    out = np.empty(np.prod(x.shape[:-1], dtype=int), dtype=object)
+    out[:] = [total.log() + c for _, _, total, c in _shifted(x)]
     return out.reshape(x.shape[:-1])
 
 
 def log_softmax(x: Any, axis: int = -1) -> Any:
-    """log softmax(x)_j = x_j − logsumexp(x), stable for large |x|."""
+    """log softmax(x)_j = x_j − logsumexp(x), as (x_j − c) − log Σ_k exp(x_k − c)."""
     if isinstance(x, Tensor):
         return x.log_softmax(axis=axis)
     x = _last_axis(x, axis)
-    return x - logsumexp(x)[..., None]
+    out = np.empty(x.shape, dtype=object)
+    for (d, _, total, _), dst in zip(_shifted(x), _rows(out), strict=True):
+        log_total = total.log()
+        dst[:] = [dj - log_total for dj in d]
+    return out
 
 
 def softmax(x: Any, axis: int = -1) -> Any:
-    """softmax(x)_j = exp(x_j − m) / Σ_k exp(x_k − m) with m = max x, so exp never overflows."""
+    """softmax(x)_j = exp(x_j − c) / Σ_k exp(x_k − c), stable for large |x|.
+
+    A Tensor runs the op table's ``softmax``; on Values c is the table's logsumexp, as in
+    `logsumexp` (the division cancels c's rounding, so the numbers are the table's).
+    """
     if isinstance(x, Tensor):
         return x.softmax(axis=axis)
     as_list, lone = isinstance(x, list), isinstance(x, Value)
     x = _last_axis(x, axis)
     out = np.empty(x.shape, dtype=object)
-    for row, dst in zip(_rows(x), _rows(out), strict=True):
-        m = max(v.data for v in row)
-        e = [(v - m).exp() for v in row]
-        total = sum(e[1:], e[0])
-        dst[:] = [ei / total for ei in e]
+    for (_, exps, total, _), dst in zip(_shifted(x), _rows(out), strict=True):
+        dst[:] = [e / total for e in exps]
     return out.tolist() if as_list else (out[0] if lone else out)
 
 
@@ -161,7 +183,6 @@ def to_numpy(x: Any) -> np.ndarray:
         return np.asarray(x.data)
     arr = np.array(x, dtype=object) if is_value_batch(x) else np.asarray(x)
     if arr.dtype == object:
-        return np.frompyfunc(lambda v: v.data if isinstance(v, Node) else v, 1, 1)(arr).astype(
-            float
-        )
+        numbers = np.frompyfunc(lambda v: v.data if isinstance(v, (Value, Tensor)) else v, 1, 1)
+        return numbers(arr).astype(float)
     return arr

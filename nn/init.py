@@ -5,7 +5,8 @@ None draws from Python's `random` module, as micrograd does, so ``random.seed(13
 reproduces micrograd's initial weights exactly (same numbers, same order).
 
 Weights are drawn as W ∈ R^{out×in} (the notes' W[l] ∈ R^{m×d}); biases start at zero
-except for UFLDL's ``"normal"``, which draws every parameter from Normal(0, ε²).
+except for UFLDL's ``"normal"``, which draws every parameter from Normal(0, ε²), and
+``bias_init`` chooses them otherwise (``"uniform"``: the micrograd lecture's b ~ U(−1, 1)).
 """
 
 from __future__ import annotations
@@ -121,7 +122,17 @@ INITS: dict[str, tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]] = 
 Init = str | Callable[..., np.ndarray]
 
 
-def initialize(init: Init, nout: int, nin: int, rng: Rng = None) -> tuple[np.ndarray, np.ndarray]:
+#: ``bias_init`` names: where b starts, whatever ``init`` draws W from.
+BIAS_INITS: dict[str, Callable[..., np.ndarray]] = {
+    "zeros": zeros,
+    "uniform": uniform,
+    "normal": normal,
+}
+
+
+def initialize(
+    init: Init, nout: int, nin: int, rng: Rng = None, bias_init: Init | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """W of shape (nout, nin) and b of shape (nout,) for one fully connected layer.
 
     Args:
@@ -129,6 +140,12 @@ def initialize(init: Init, nout: int, nin: int, rng: Rng = None) -> tuple[np.nda
             function ``f(shape, rng) -> array`` for W (biases then start at zero).
         nout, nin: the layer's sizes.
         rng: an int seed, an `np.random.Generator`, or None (Python's `random` module).
+        bias_init: None (the default of ``init``: zeros, or N(0, ε²) for ``"normal"``),
+            ``"zeros"``, ``"uniform"`` (U(−1, 1), the micrograd lecture's b), ``"normal"``,
+            or a function ``f(shape, rng)``. With ``init="uniform"`` and
+            ``bias_init="uniform"`` each neuron draws its weights and then its bias, the
+            lecture's order (``Neuron``: ``w = [uniform(-1, 1) ...]``, then ``b``), so the
+            same ``random.seed`` gives the lecture's numbers.
     """
     for name, n in (("nin", nin), ("nout", nout)):
         if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
@@ -141,11 +158,28 @@ def initialize(init: Init, nout: int, nin: int, rng: Rng = None) -> tuple[np.nda
         w_init, b_init = INITS[init]
     else:
         raise ValueError(f"init must be one of {sorted(INITS)} or a function, got {init!r}")
+    if bias_init is not None:
+        b_init = _bias_init(bias_init)
     if rng is not None:
         rng = generator(rng)  # one stream for W then b, whatever the seed type
+    if w_init is uniform and b_init is uniform:  # one U(−1, 1) draw per neuron: w₁..wₙ, b
+        both = _drawn("init", uniform((nout, nin + 1), rng), (nout, nin + 1))
+        return both[:, :nin].copy(), both[:, nin].copy()
     W = _drawn("init", w_init((nout, nin), rng), (nout, nin))
-    b = _drawn("init (biases)", b_init((nout,), rng), (nout,))
+    b = _drawn(
+        "bias_init" if bias_init is not None else "init (biases)", b_init((nout,), rng), (nout,)
+    )
     return W, b
+
+
+def _bias_init(bias_init: Any) -> Callable[..., np.ndarray]:
+    if callable(bias_init):
+        return bias_init
+    if isinstance(bias_init, str) and bias_init in BIAS_INITS:
+        return BIAS_INITS[bias_init]
+    raise ValueError(
+        f"bias_init must be None, one of {sorted(BIAS_INITS)} or a function, got {bias_init!r}"
+    )
 
 
 def _drawn(name: str, x: Any, shape: Shape) -> np.ndarray:

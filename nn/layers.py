@@ -29,14 +29,23 @@ class Linear(Module):
             ``f(shape, rng)`` (see `nn.init`).
         rng: an int seed, an `np.random.Generator`, or None (Python's `random` module).
         dtype: the parameters' float type, ``"float64"`` (default) or ``"float32"``; a
-            float32 input then stays float32 through the layer and its gradients.
+            float32 input then stays float32 through the layer and its gradients. Arrays
+            are converted to this type; a Tensor of another type is refused (as PyTorch).
+        bias_init: where ``b`` starts: None (the ``init``'s default, zeros for most),
+            ``"zeros"``, ``"uniform"`` (U(−1, 1)), ``"normal"`` or a function.
     """
 
     def __init__(
-        self, nin: int, nout: int, init: Init = "xavier", rng: Rng = None, dtype: Any = "float64"
+        self,
+        nin: int,
+        nout: int,
+        init: Init = "xavier",
+        rng: Rng = None,
+        dtype: Any = "float64",
+        bias_init: Init | None = None,
     ) -> None:
         dtype = checks.float_dtype("dtype", dtype)
-        W, b = initialize(init, nout, nin, rng)
+        W, b = initialize(init, nout, nin, rng, bias_init)
         self.W = Tensor(W, requires_grad=True, dtype=dtype)
         self.b = Tensor(b, requires_grad=True, dtype=dtype)
 
@@ -49,18 +58,36 @@ class Linear(Module):
         return self.W.shape[0]
 
     def forward(self, a: Any) -> Tensor:
-        """Z = A Wᵀ + b: (n, nin) → (n, nout); a single example (nin,) → (nout,)."""
+        """Z = A Wᵀ + b: (n, nin) → (n, nout), and as PyTorch (*, nin) → (*, nout).
+
+        A numpy array or list is converted to the layer's float type (as `nn.fit` and
+        `nn.predict` convert X); a `Tensor` of another float type is refused, as PyTorch
+        refuses it, since converting it would cut it off from its graph.
+        """
+        W = self.W
         if not isinstance(a, Tensor):
-            try:
-                a = Tensor(a)
-            except (TypeError, ValueError) as e:
-                raise TypeError(f"{self!r}: the input must be an array of numbers: {e}") from None
-        if a.ndim not in (1, 2) or a.shape[-1] != self.nin:
+            a = self._converted(a)
+        elif a.dtype != W.dtype:
+            raise TypeError(
+                f"{self!r} has {W.dtype} parameters and got a {a.dtype} Tensor (PyTorch "
+                f"refuses this too): pass Tensor(x.data, dtype='{W.dtype}'), or build the "
+                f"layer with dtype='{a.dtype}'"
+            )
+        if a.ndim < 1 or a.shape[-1] != self.nin:
             raise ValueError(
                 f"Linear({self.nin}, {self.nout}) takes input of shape (n, {self.nin}) or "
-                f"({self.nin},), got {a.shape}"
+                f"({self.nin},), got {a.shape}: the last axis must have {self.nin} entries "
+                f"(any leading axes, as PyTorch's (*, {self.nin}))"
             )
-        return linear(a, self.W, self.b)  # one node: a @ W.T + b
+        return linear(a, W, self.b)  # one node: a @ W.T + b, over any leading axes
+
+    def _converted(self, a: Any) -> Tensor:
+        try:
+            t = Tensor(a)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"{self!r}: the input must be an array of numbers: {e}") from None
+        dtype = self.W.dtype
+        return t if t.dtype == dtype else Tensor(checks.cast(f"{self!r}: the input", t.data, dtype))
 
     def __repr__(self) -> str:
         return f"Linear({self.nin}, {self.nout})"

@@ -2,7 +2,9 @@
 
 Outputs ``pred`` are a `Tensor` (tensor engine) or Values: one `Value`, a list of Values
 (one per example) or a list of lists (n examples × k outputs) on the value engine. Targets
-``y`` are numbers or arrays (constants). A loss returns a 0-d Tensor or a Value;
+``y`` are numbers or arrays (constants), or nodes in a graph (a Tensor that requires grad,
+or Values): the loss then backpropagates into them as PyTorch does (class labels and
+`hinge`'s ±1 labels are constants and refuse that). A loss returns a 0-d Tensor or a Value;
 ``reduction`` is ``"mean"`` (default), ``"sum"`` or ``"none"`` (the per-example terms).
 float32 outputs give a float32 loss; integer outputs and targets are promoted to float64.
 
@@ -48,10 +50,40 @@ def _nodes(name: str, arg: str, pred: Any) -> Any:
     return x
 
 
-def _target(name: str, y: Any, x: Any) -> np.ndarray:
-    """Targets as numbers: finite, of the outputs' float type (float32 stays float32)."""
+def _target(name: str, y: Any, x: Any) -> Any:
+    """Targets: finite numbers of the outputs' float type (float32 stays float32), or nodes.
+
+    A target that is part of a graph (a `Tensor` that requires grad, or `Value`s) stays a
+    node, so the loss backpropagates into it as PyTorch does; any other is a constant.
+    """
     t = checks.array(f"{name}: y", y, nonempty=False)
-    return t.astype(x.dtype if isinstance(x, Tensor) else np.float64)
+    if not _in_graph(y):
+        return checks.cast(f"{name}: y", t, x.dtype if isinstance(x, Tensor) else np.float64)
+    if isinstance(x, Tensor) != isinstance(y, Tensor):
+        have, want = ("Values", "a Tensor") if isinstance(x, Tensor) else ("a Tensor", "Values")
+        raise TypeError(
+            f"{name}: y is {have} in a graph but the outputs are {want}; use one engine for "
+            "both (or pass y.detach() / plain numbers for a constant target)"
+        )
+    if isinstance(y, Tensor) and y.dtype != x.dtype:
+        raise TypeError(
+            f"{name}: y is a {y.dtype} Tensor and the outputs are {x.dtype}; use one type"
+        )
+    return F.as_nodes(y)
+
+
+def _in_graph(y: Any) -> bool:
+    """A target the gradient flows into: a Tensor that requires grad, or Values."""
+    return (isinstance(y, Tensor) and y.requires_grad) or F.is_value_batch(y)
+
+
+def _constant(name: str, y: Any, what: str) -> None:
+    """A TypeError for a target in a graph where only constants make sense (class labels)."""
+    if _in_graph(y):
+        raise TypeError(
+            f"{name}: y holds {what}, constants with no gradient, but is part of a graph (a "
+            "Tensor that requires grad, or Values); pass y.detach() or plain numbers"
+        )
 
 
 def _squeezed(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -63,7 +95,7 @@ def _prepare(name: str, pred: Any, y: Any, arg: str = "pred") -> tuple[Any, np.n
     x = _nodes(name, arg, pred)
     t = _target(name, y, x)
     if t.shape != x.shape:
-        if t.size != np.prod(x.shape) or _squeezed(t.shape) != _squeezed(x.shape):
+        if math.prod(t.shape) != math.prod(x.shape) or _squeezed(t.shape) != _squeezed(x.shape):
             raise ValueError(
                 f"{name}: target of shape {t.shape} does not match the output of shape "
                 f"{x.shape}; pass one target per output"
@@ -149,7 +181,7 @@ def binary_cross_entropy(prob: Any, y: Any, reduction: str = "mean") -> Any:
     _unit_interval(
         name, "prob", F.to_numpy(p), " (probabilities; for logits z use bce_with_logits)"
     )
-    _unit_interval(name, "y", t)
+    _unit_interval(name, "y", F.to_numpy(t))
     loss = -(t * _log_floored(p) + (1.0 - t) * _log_floored(1.0 - p))
     return _reduce(name, loss, reduction)
 
@@ -172,7 +204,7 @@ def bce_with_logits(logits: Any, y: Any, reduction: str = "mean") -> Any:
     Targets ``y`` are probabilities in [0, 1] (0/1 labels, or soft targets).
     """
     x, t = _prepare("bce_with_logits", logits, y, "logits")
-    _unit_interval("bce_with_logits", "y", t)
+    _unit_interval("bce_with_logits", "y", F.to_numpy(t))
     return _reduce("bce_with_logits", softplus(x) - x * t, reduction)
 
 
@@ -209,6 +241,7 @@ def cross_entropy(logits: Any, y: Any, reduction: str = "mean") -> Any:
     k = z.shape[-1]
     flat = z.reshape(-1, k)
     if t.shape == z.shape[:-1]:
+        _constant(name, y, "class labels")
         labels = _labels(name, t, k)
         if labels is None:
             raise ValueError(
@@ -218,8 +251,8 @@ def cross_entropy(logits: Any, y: Any, reduction: str = "mean") -> Any:
         loss = -lp[np.arange(flat.shape[0]), labels.reshape(-1)]
     elif t.shape == z.shape:
         _unit_interval(name, "one-hot or probability targets y", t)
-        dtype = z.dtype if isinstance(z, Tensor) else np.float64
-        loss = -(F.log_softmax(flat) * t.reshape(-1, k).astype(dtype)).sum(axis=-1)
+        t = _target(name, y, z)  # probabilities may take part in the graph, as in PyTorch
+        loss = -(F.log_softmax(flat) * t.reshape(-1, k)).sum(axis=-1)
     else:
         raise ValueError(
             f"{name}: logits of shape {z.shape} need labels of shape {z.shape[:-1]} "
@@ -232,6 +265,7 @@ def cross_entropy(logits: Any, y: Any, reduction: str = "mean") -> Any:
 
 def hinge(scores: Any, y: Any, reduction: str = "mean") -> Any:
     """The max-margin loss of micrograd's demo: J = max(0, 1 − y·s) for labels y = ±1."""
+    _constant("hinge", y, "labels -1 or +1")
     s, t = _prepare("hinge", scores, y, "scores")
     if not np.all(np.abs(t) == 1):
         bad = np.abs(t) != 1

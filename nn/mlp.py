@@ -17,8 +17,8 @@ from . import checks
 from .init import Init, Rng, generator
 from .layers import Linear
 from .layers import activation as make_activation
+from .micrograd import Layer
 from .module import Module, Sequential
-from .neuron import Layer
 
 ENGINES = ("value", "tensor")
 _HIDDEN = ("relu", "tanh", "sigmoid", "identity", "linear")
@@ -33,11 +33,11 @@ class MLP(Module):
         activation: g of the hidden layers: ``"relu"`` (micrograd's), ``"tanh"``,
             ``"sigmoid"`` or ``"identity"``.
         output_activation: g[N]: None (identity, micrograd's linear last layer),
-            ``"sigmoid"`` or ``"softmax"``.
+            ``"sigmoid"``, ``"softmax"``, ``"tanh"`` (the micrograd lecture's) or ``"relu"``.
         engine: ``"value"``: micrograd-compatible, one `Value` per weight, ``model([x1, x2])``
             gives a Value (a list of Values for several outputs); ``"tensor"``: `Linear`
             layers and activation modules in a `Sequential`, ``model(X)`` maps an (n, d)
-            array or Tensor to an (n, k) Tensor.
+            array or Tensor to an (n, k) Tensor (any (*, d) to (*, k), as PyTorch).
         init: ``"uniform"`` (micrograd's U(−1, 1)), ``"normal"`` (UFLDL's N(0, 0.01²)),
             ``"he"``, ``"xavier"`` or a function (see `nn.init`). None: ``"uniform"`` on the
             value engine (as micrograd); on the tensor engine ``"he"`` for ReLU hidden layers,
@@ -49,7 +49,17 @@ class MLP(Module):
             layers already compute Z = X Wᵀ + b as one matrix product, so one call works with
             either engine.
         dtype: tensor engine: the parameters' float type, ``"float64"`` (default) or
-            ``"float32"``. The value engine holds Python floats (float64) only.
+            ``"float32"``; numpy input is converted to it (as `nn.fit` does), a `Tensor` of
+            another type is refused (as PyTorch refuses it). The value engine holds Python
+            floats (float64) only.
+        bias_init: where the biases start: None (the ``init``'s default: 0, micrograd's
+            package), ``"uniform"`` (U(−1, 1)), ``"normal"``, ``"zeros"`` or a function.
+
+    Karpathy's micrograd lecture builds its network with tanh everywhere and b ~ U(−1, 1);
+    here that is ``MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh",
+    bias_init="uniform")``, drawing the lecture's numbers in the lecture's order (per
+    neuron, w then b) from Python's `random`. The default stays micrograd's package: ReLU
+    hidden layers, a linear output and b = 0.
 
     Both engines have the same `state_dict` keys and shapes (``layers.0.W`` of shape
     (out, in), ``layers.0.b`` of shape (out,), ...), so a model trained on one loads into
@@ -68,6 +78,7 @@ class MLP(Module):
         rng: Rng = None,
         fused: bool = False,
         dtype: Any = "float64",
+        bias_init: Init | None = None,
     ) -> None:
         if engine not in ENGINES:
             raise ValueError(f"engine must be 'value' or 'tensor', got {engine!r}")
@@ -108,13 +119,15 @@ class MLP(Module):
                     init=init,
                     rng=rng,
                     fused=fused,
+                    bias_init=bias_init,
                 )
                 for i in range(len(nouts))
             ]
             self.output = make_activation(out_act)
         else:
             self.layers = [
-                Linear(sizes[i], sizes[i + 1], init, rng, dtype) for i in range(len(nouts))
+                Linear(sizes[i], sizes[i + 1], init, rng, dtype, bias_init)
+                for i in range(len(nouts))
             ]
             steps: list[Module] = []
             for i, layer in enumerate(self.layers):
@@ -161,7 +174,8 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         if self.engine == "value":
-            return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+            out = "" if self._activations[1] == "identity" else f", then {self.output!r}"
+            return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]{out}"
         act, out = self._activations
         return (
             f"MLP({self.nin}, {self.nouts}, activation={act!r}, output_activation={out!r}, "
@@ -176,5 +190,6 @@ def _output(name: str | None) -> str:
     if isinstance(name, str) and name.lower() in ("sigmoid", "softmax", "tanh", "relu"):
         return name.lower()
     raise ValueError(
-        f"output_activation must be None, 'identity', 'sigmoid' or 'softmax', got {name!r}"
+        "output_activation must be None, 'identity', 'sigmoid', 'softmax', 'tanh' or 'relu', "
+        f"got {name!r}"
     )

@@ -9,7 +9,7 @@ and PyTorch's ``self.W = Tensor(..., requires_grad=True)`` both register.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -22,6 +22,17 @@ from . import checks
 def is_parameter(x: Any) -> bool:
     """A leaf that learns: any `Value`, or a `Tensor` leaf with ``requires_grad=True``."""
     return isinstance(x, Value) or (isinstance(x, Tensor) and x.requires_grad and x.grad_fn is None)
+
+
+def zero_grads(params: Iterable[Any]) -> None:
+    """Forget the gradients of ``params``: ``Module.zero_grad`` and ``Optimizer.zero_grad``.
+
+    A `Value`'s grad becomes 0.0 (micrograd's), a `Tensor`'s None (PyTorch's default,
+    ``set_to_none=True``): the next backward pass then writes a fresh array instead of
+    adding into the old one.
+    """
+    for p in params:
+        p.grad = 0.0 if isinstance(p, Value) else None
 
 
 class Entry:
@@ -122,8 +133,7 @@ class Module:
 
     def zero_grad(self) -> None:
         """Forget accumulated gradients: a Value's grad becomes 0.0, a Tensor's None."""
-        for p in self.parameters():
-            p.grad = 0.0 if isinstance(p, Value) else None
+        zero_grads(self.parameters())
 
     def train(self, mode: bool = True) -> Module:
         """Set training mode on this module and every submodule; returns self."""
@@ -245,7 +255,8 @@ class Sequential(Module):
     """Modules applied one after another: ``Sequential(Linear(2, 16), ReLU(), Linear(16, 1))``.
 
     The modules are kept in ``layers``, so parameters are named ``layers.0.W``, ``layers.0.b``,
-    ``layers.2.W``, ...
+    ``layers.2.W``, ... As PyTorch's, it has ``len``, iteration, ``model[i]`` and slices
+    (``model[:2]``, a Sequential of the same module objects).
     """
 
     def __init__(self, *modules: Any) -> None:
@@ -260,7 +271,16 @@ class Sequential(Module):
             x = layer(x)
         return x
 
-    def __getitem__(self, i: int) -> Any:
+    def __getitem__(self, i: int | slice) -> Any:
+        """``model[i]`` is the i-th module; ``model[a:b]`` a `Sequential` of the same modules."""
+        if isinstance(i, slice):
+            return Sequential(*self.layers[i])
+        if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
+            raise TypeError(f"index a Sequential with an int or a slice, got {i!r}")
+        if not -len(self.layers) <= i < len(self.layers):
+            raise IndexError(
+                f"index {i} is out of range for a Sequential of {len(self.layers)} modules"
+            )
         return self.layers[i]
 
     def __len__(self) -> int:

@@ -1,25 +1,35 @@
-"""Training loops: `fit` (mini-batch SGD with any optimizer), `predict`, `accuracy`."""
+"""Training loops: `fit` (mini-batch SGD with any optimizer) and `predict`.
+
+`fit` checks everything before its first step (`nn.fit_checks`), then runs the loop below;
+if the loop stops part-way, the exception carries the history so far.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from autograd import Tensor, Value, no_grad
-from autograd.node import Node
 
 from . import checks
+from . import fit_checks as checked
 from . import functional as F
-from . import losses as L
 from .data import batches
+from .fit_checks import loss_value
 from .init import Rng, generator
+from .metrics import Metric, accuracy, measure, resolve
+
+__all__ = ["History", "accuracy", "fit", "forward", "predict"]
 
 
 class History(dict):
-    """One list per quantity, one number per epoch: ``history["loss"]`` or ``history.loss``."""
+    """One list per quantity, one number per epoch: ``history["loss"]`` or ``history.loss``.
+
+    Every entry is a Python float (``J.item()``), so a history never keeps a graph alive.
+    """
 
     def __getattr__(self, name: str) -> list[float]:
         try:
@@ -37,125 +47,53 @@ def engine_of(model: Any) -> str:
     return "value" if params and isinstance(params[0], Value) else "tensor"
 
 
-def forward(model: Any, X: Any) -> Any:
-    """The model's outputs for a batch X (n, d): a Tensor, or a list of n Value results."""
+def dtype_of(model: Any) -> np.dtype:
+    """The float type the model computes in: its first Tensor parameter's, else float64."""
+    if engine_of(model) == "tensor" and callable(getattr(model, "parameters", None)):
+        params = model.parameters()
+        if params and isinstance(params[0], Tensor):
+            return params[0].dtype
+    return np.dtype(np.float64)
+
+
+def forward(model: Any, X: Any, dtype: Any = None) -> Any:
+    """The model's outputs for a batch X (n, d): a Tensor, or a list of n Value results.
+
+    On the tensor engine the batch is converted to ``dtype`` (the model's type by default).
+    """
     X = X.data if isinstance(X, Tensor) else X
     if engine_of(model) == "value":
         return [model(row) for row in np.asarray(X, dtype=float).tolist()]
-    params = model.parameters() if hasattr(model, "parameters") else []
-    dtype = params[0].dtype if params else np.float64  # the batch in the model's float type
-    return model(Tensor(np.asarray(X, dtype=dtype)))
+    return model(Tensor(np.asarray(X, dtype=dtype if dtype is not None else dtype_of(model))))
 
 
 def predict(model: Any, X: Any) -> np.ndarray:
     """The model's outputs for X (finite numbers, one row per example) as a numpy array.
 
-    No graph is recorded.
+    X is converted to the model's float type (a float32 model computes in float32); no
+    graph is recorded.
     """
     if not callable(model):
         raise TypeError(f"predict: model must be callable, got {type(model).__name__}")
     X = checks.array("predict: X", X, ndim=(2,) if engine_of(model) == "value" else None)
+    X = checks.cast("predict: X", X, dtype_of(model))
     with no_grad():
         return F.to_numpy(forward(model, X))
 
 
-def accuracy(pred: Any, y: Any, threshold: float = 0.0) -> float:
-    """The fraction of examples classified right.
+def stand_in(model: Any, X: np.ndarray) -> Any:
+    """Outputs for every row of X: the first example's, repeated (else the real ones).
 
-    ``pred`` may be labels, class scores of shape (n, k) (logits or probabilities: argmax),
-    or one score per example (n,) or (n, 1), read as class 1 (or +1) above ``threshold``
-    (0 for logits and micrograd's ±1 scores; pass 0.5 for probabilities). ``y`` holds
-    labels (0..k−1 for class scores, 0/1 or ±1 for one score) or one-hot rows.
+    Enough for `fit` to check every label against the model's outputs (their number of
+    classes, shape and type) at the cost of one example's forward pass.
     """
-    p, t = checks.array("accuracy: pred", pred), checks.array("accuracy: y", y)
-    threshold = checks.number("threshold", threshold)
-    if t.ndim == 2 and t.shape == p.shape and t.shape[1] > 1:
-        t = t.argmax(axis=-1)
-    if t.dtype.kind == "f" and not np.all(np.mod(t, 1) == 0):
-        raise ValueError(
-            "accuracy: y must hold class labels (whole numbers) or one-hot rows, found "
-            f"{t[np.mod(t, 1) != 0].flat[0].item()!r}; accuracy is for classification"
-        )
-    if p.ndim == t.ndim + 1 and p.shape[-1] > 1:
-        checks.labels("accuracy: y", t, p.shape[-1])
-        guess = p.argmax(axis=-1)
-    else:
-        if p.ndim == t.ndim + 1 and p.shape[-1] == 1:
-            p = p[..., 0]
-        if p.dtype.kind in "iub":
-            guess = p
-        else:
-            kinds = set(np.unique(t).tolist())
-            if not (kinds <= {0, 1} or kinds <= {-1, 1}):
-                raise ValueError(
-                    f"accuracy: with one score per example y must hold 0/1 or -1/+1 labels, "
-                    f"got the values {sorted(kinds)[:5]}"
-                )
-            guess = np.where(p > threshold, 1, -1 if -1 in kinds else 0)
-    if guess.shape != t.shape:
-        raise ValueError(f"accuracy: predictions of shape {p.shape} do not match labels {t.shape}")
-    return float(np.mean(guess == t))
-
-
-Metric = Callable[[Any, Any], float]
-
-
-def _metrics(metrics: Any) -> dict[str, Metric]:
-    if isinstance(metrics, Mapping):
-        items = list(metrics.items())
-    elif isinstance(metrics, (str, Sequence)):
-        seq = [metrics] if isinstance(metrics, str) else list(metrics)
-        items = [(m if isinstance(m, str) else getattr(m, "__name__", "metric"), m) for m in seq]
-    else:
-        raise TypeError(f"metrics must be a list of names or functions, or a dict, got {metrics!r}")
-    out = {}
-    for name, m in items:
-        if m == "accuracy":
-            m = accuracy
-        if not callable(m):
-            raise ValueError(f"unknown metric {m!r}: use 'accuracy' or a function (outputs, y)")
-        out[name] = m
-    return out
-
-
-def _loss(loss: Any) -> Callable[[Any, Any], Any]:
-    if isinstance(loss, str):
-        fn = getattr(L, loss, None)
-        if fn is None or loss.startswith("_") or loss in ("l2_penalty", "softplus"):
-            raise ValueError(f"unknown loss {loss!r}: use a name from nn.losses or a function")
-        return fn
-    if not callable(loss):
-        raise TypeError(f"loss must be a function (outputs, y) -> J or a name, got {loss!r}")
-    return loss
-
-
-def _data(model: Any, X: Any, y: Any, batch_size: Any) -> tuple[np.ndarray, np.ndarray, int]:
-    """fit's X (n, d) and y (n rows), finite numbers, and the batch size (n by default)."""
-    if not callable(model):
-        raise TypeError(f"fit: model must be callable (X -> outputs), got {type(model).__name__}")
-    X = checks.array("fit: X", X, ndim=(2,)).astype(float)
-    y = checks.array("fit: y", y)
-    if len(X) != len(y):
-        raise ValueError(f"fit: X must be (n, d) and y have n rows, got {X.shape} and {y.shape}")
-    nin = getattr(model, "nin", None)
-    if isinstance(nin, int) and X.shape[1] != nin:
-        raise ValueError(f"fit: the model takes {nin} inputs per example, X has {X.shape[1]}")
-    if batch_size is None:
-        return X, y, len(X)
-    return X, y, checks.integer("batch_size", batch_size, 1)
-
-
-def _validation(data: Any, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if not isinstance(data, (tuple, list)) or len(data) != 2:
-        raise TypeError(f"validation_data must be a pair (X_val, y_val), got {type(data).__name__}")
-    Xv = checks.array("validation_data X_val", data[0], ndim=(2,))
-    yv = checks.array("validation_data y_val", data[1])
-    if Xv.shape[1] != X.shape[1] or len(Xv) != len(yv):
-        raise ValueError(
-            f"validation_data: X_val must be (m, {X.shape[1]}) and y_val have m rows, got "
-            f"{Xv.shape} and {yv.shape}"
-        )
-    return Xv, yv
+    with no_grad():
+        one = forward(model, X[:1], X.dtype)
+        if isinstance(one, list):  # the value engine: one result per example
+            return one * len(X)
+        if isinstance(one, Tensor) and one.ndim >= 1 and one.shape[0] == 1:
+            return Tensor(np.repeat(one.data, len(X), axis=0))
+        return forward(model, X, X.dtype)  # outputs that are not one row per example
 
 
 def _progress(epochs: int, progress: bool | None) -> Any:
@@ -174,17 +112,6 @@ def _set_training(model: Any, mode: bool) -> None:
     train = getattr(model, "train", None)  # a plain function as the model has no modes
     if callable(train):
         train(mode)
-
-
-def _number(J: Any) -> float:
-    if not isinstance(J, Node):
-        raise TypeError(f"the loss must return a Value or a Tensor, got {type(J).__name__}")
-    if np.size(J.data) != 1:
-        raise ValueError(
-            f"the loss must return one number (reduction 'mean' or 'sum'), got shape "
-            f"{np.shape(J.data)}"
-        )
-    return float(np.asarray(J.data).reshape(()))
 
 
 def fit(
@@ -206,7 +133,8 @@ def fit(
 
     Each epoch visits every example once in random batches of ``batch_size`` (all of them
     by default); per batch: J = loss(model(X_b), y_b), ``zero_grad``, ``J.backward()``,
-    ``optimizer.step()``. Works on both engines.
+    ``optimizer.step()``. Works on both engines. X is converted once to the model's float
+    type (float32 for a float32 model).
 
     Args:
         loss: ``loss(outputs, y_b) -> J`` (e.g. ``nn.losses.cross_entropy``, or a lambda
@@ -219,59 +147,105 @@ def fit(
 
     Returns:
         A `History`: ``history["loss"]`` (or ``history.loss``) holds the mean training loss
-        of each epoch, and one list per metric (batch values weighted by batch size).
+        of each epoch, and one list per metric (batch values weighted by batch size), all
+        Python floats.
 
     Raises:
-        TypeError, ValueError: bad arguments (X and y must be finite numbers, one row per
-            example), checked before any training; and a step the optimizer refuses (NaN
-            or infinite gradients: the model keeps the weights of the last good step).
+        TypeError, ValueError: bad arguments, all found before the first step, so the model
+            and the optimizer are untouched: X and y finite numbers with one row per
+            example, X within the model's float type, and the loss and every metric run
+            once on all of y (and y_val) against the model's outputs (label range, shapes,
+            one number per loss).
+        Anything that stops training part-way (the optimizer refusing a step with NaN or
+            infinite gradients, Ctrl-C, an error in your loss): re-raised as it is, with the
+            epochs finished so far in its ``history`` attribute (``err.history``, a
+            `History`; a note on the exception says so). The model keeps the weights of its
+            last complete step and is left in training mode.
     """
-    X, y, batch_size = _data(model, X, y, batch_size)
+    X, y, batch_size = checked.data(model, X, y, batch_size, dtype_of(model))
     epochs = checks.integer("epochs", epochs, 0)
     shuffle = checks.flag("shuffle", shuffle)
-    loss_fn, named = _loss(loss), _metrics(metrics)
-    if not callable(getattr(optimizer, "step", None)) or not callable(
-        getattr(optimizer, "zero_grad", None)
-    ):
-        raise TypeError(f"optimizer must have step() and zero_grad(), got {optimizer!r}")
-    if scheduler is not None and not callable(getattr(scheduler, "step", None)):
-        raise TypeError(f"scheduler must have step() (or be None), got {scheduler!r}")
+    loss_fn, named = checked.loss_function(loss), resolve(metrics)
+    checked.optimizer(optimizer, scheduler)
     if progress is not None:
         progress = checks.flag("progress", progress)
-    if validation_data is not None:
-        Xv, yv = _validation(validation_data, X)
+    validation = None if validation_data is None else checked.validation(validation_data, X)
+    checked.loss_on_every_label(loss_fn, named, stand_in(model, X), y, "y")
+    if validation is not None:
+        Xv, yv = validation
+        checked.loss_on_every_label(loss_fn, named, stand_in(model, Xv), yv, "y_val")
     g = generator(rng)
     history = History(loss=[], **{name: [] for name in named})
-    if validation_data is not None:
+    if validation is not None:
         history.update({f"val_{k}": [] for k in ["loss", *named]})
     bar = _progress(epochs, progress)
-    for _ in bar:
-        _set_training(model, True)
-        sums = dict.fromkeys(["loss", *named], 0.0)
-        for Xb, yb in batches(X, y, batch_size, rng=g, shuffle=shuffle):
-            out = forward(model, Xb)
-            J = loss_fn(out, yb)
-            value = _number(J)
-            optimizer.zero_grad()
-            J.backward()
-            optimizer.step()
-            sums["loss"] += value * len(Xb)
-            for name, m in named.items():
-                sums[name] += float(m(out, yb)) * len(Xb)
-        if scheduler is not None:
-            scheduler.step()
-        for name, total in sums.items():
-            history[name].append(total / len(X))
-        if validation_data is not None:
-            _set_training(model, False)
-            with no_grad():
-                out = forward(model, Xv)
-                history["val_loss"].append(_number(loss_fn(out, yv)))
-                for name, m in named.items():
-                    history[f"val_{name}"].append(float(m(out, yv)))
+    try:
+        for _ in bar:
             _set_training(model, True)
-        if hasattr(bar, "set_postfix"):
-            bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in history.items()})
-    if hasattr(bar, "close"):
-        bar.close()
+            row = _train_epoch(model, X, y, loss_fn, optimizer, named, batch_size, g, shuffle)
+            if scheduler is not None:
+                scheduler.step()
+            if validation is not None:
+                row |= {
+                    f"val_{k}": v for k, v in _evaluate(model, loss_fn, named, *validation).items()
+                }
+            for name, value in row.items():  # a whole epoch's row, or nothing
+                history[name].append(value)
+            if hasattr(bar, "set_postfix"):
+                bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in history.items()})
+    except BaseException as err:  # Ctrl-C too: the user keeps what was learned so far
+        err.history = history
+        err.add_note(
+            f"nn.fit stopped after {len(history['loss'])} of {epochs} epochs; their history "
+            "is in this exception's .history"
+        )
+        raise
+    finally:
+        _set_training(model, True)
+        if hasattr(bar, "close"):
+            bar.close()
     return history
+
+
+def _train_epoch(
+    model: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    loss_fn: Callable[[Any, Any], Any],
+    optimizer: Any,
+    named: dict[str, Metric],
+    batch_size: int,
+    g: np.random.Generator,
+    shuffle: bool,
+) -> dict[str, float]:
+    """One pass over the data; the mean loss and metrics, weighted by batch size."""
+    sums = dict.fromkeys(["loss", *named], 0.0)
+    for Xb, yb in batches(X, y, batch_size, rng=g, shuffle=shuffle):
+        out = forward(model, Xb, X.dtype)
+        J = loss_fn(out, yb)
+        sums["loss"] += loss_value(J) * len(Xb)
+        with no_grad():
+            for name, m in named.items():
+                sums[name] += measure(name, m, out, yb) * len(Xb)
+        optimizer.zero_grad()
+        J.backward()
+        optimizer.step()
+        del out, J  # this step's graph goes before the next forward pass makes its own
+    return {name: total / len(X) for name, total in sums.items()}
+
+
+def _evaluate(
+    model: Any,
+    loss_fn: Callable[[Any, Any], Any],
+    named: dict[str, Metric],
+    Xv: np.ndarray,
+    yv: np.ndarray,
+) -> dict[str, float]:
+    """The loss and metrics on validation data, in evaluation mode, with no graph."""
+    _set_training(model, False)
+    with no_grad():
+        out = forward(model, Xv, Xv.dtype)
+        values = {"loss": loss_value(loss_fn(out, yv))}
+        values.update({name: measure(name, m, out, yv) for name, m in named.items()})
+    _set_training(model, True)
+    return values

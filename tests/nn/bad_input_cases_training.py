@@ -181,6 +181,26 @@ TRAINING = [
      ValueError, "the model takes 2 inputs per example, X has 5"),
     ("fit labels >= k", lambda: _fit(y=[0, 1, 2]),
      ValueError, "labels must lie in [0, 2) for 2 classes"),
+    ("fit label in the last batch", lambda: _fit(X=np.zeros((6, 2)), y=[0, 1, 0, 1, 0, 5],
+                                                  batch_size=2, shuffle=False),
+     ValueError, "labels must lie in [0, 2) for 2 classes, got values from 0 to 5"),
+    ("fit y text", lambda: _fit(y=["a", "b", "c"]), TypeError, "fit: y must hold numbers"),
+    ("fit y shape", lambda: _fit(loss="mse"),
+     ValueError, "target of shape (3,) does not match the output of shape (3, 2)"),
+    ("fit validation label", lambda: _fit(validation_data=(X, [0, 1, 9])),
+     ValueError, "labels must lie in [0, 2) for 2 classes, got values from 0 to 9"),
+    ("fit metric label", lambda: _fit(model=_one_output(), y=[0, 2, 1], loss="mse",
+                                      metrics=["accuracy"]),
+     ValueError, "accuracy: with one score per example y must hold 0/1 or -1/+1 labels"),
+    ("fit metric returns text", lambda: _fit(metrics={"m": lambda o, y: "high"}),
+     TypeError, "metric 'm' must return a number, got str 'high'"),
+    ("fit X beyond float32", lambda: _fit(model=_float32_mlp(), X=[[1e39, 0.0], [0, 0], [0, 0]]),
+     ValueError, "fit: X holds 1e+39 at index (0, 0), beyond the range of float32"),
+    ("fit X_val beyond float32",
+     lambda: _fit(model=_float32_mlp(), validation_data=([[0.0, -1e39]], [0])),
+     ValueError, "validation_data X_val holds -1e+39 at index (0, 1), beyond the range"),
+    ("fit value engine labels", lambda: _fit(model=_value_mlp(), y=[0, 1, 3], batch_size=1),
+     ValueError, "labels must lie in [0, 2)"),
     ("fit epochs < 0", lambda: _fit(epochs=-1), ValueError, "epochs must be an int >= 0"),
     ("fit epochs float", lambda: _fit(epochs=1.5), TypeError, "epochs must be an int"),
     ("fit batch_size 0", lambda: _fit(batch_size=0),
@@ -224,6 +244,8 @@ TRAINING = [
      TypeError, "predict: X must hold numbers"),
     ("predict X empty", lambda: nn.predict(_tensor_mlp(), np.zeros((0, 2))), ValueError,
      "predict: X is empty"),
+    ("predict X beyond float32", lambda: nn.predict(_float32_mlp(), [[3e38, 4e38]]),
+     ValueError, "predict: X holds 4e+38 at index (0, 1), beyond the range of float32"),
     ("predict value X 1-D", lambda: nn.predict(_value_mlp(), [1.0, 2.0]),
      ValueError, "predict: X must have 2 dimensions"),
     ("save model", lambda: nn.save(object(), "model.npz"),
@@ -256,6 +278,14 @@ TRAINING = [
      ValueError, "layer layers.0 has NaN or infinite weights in W"),
 ]
 # fmt: on
+
+
+def _one_output():
+    return nn.MLP(2, [3, 1], engine="tensor", rng=0)
+
+
+def _float32_mlp():
+    return nn.MLP(2, [3, 2], engine="tensor", dtype="float32", rng=0)
 
 
 def _nan_model():

@@ -69,3 +69,23 @@ def test_generator_accepts_seeds_and_generators_only():
         init.generator(1.5)
     with pytest.raises(TypeError, match="rng must be"):
         init.generator(True)
+
+
+def test_bias_init_chooses_where_biases_start():
+    _, b = init.initialize("he", 400, 3, rng=0, bias_init="uniform")
+    assert b.min() >= -1.0 and b.max() <= 1.0 and b.min() < -0.9 and b.max() > 0.9
+    _, b = init.initialize("normal", 5, 3, rng=0, bias_init="zeros")
+    assert b.tolist() == [0.0] * 5
+    _, b = init.initialize("xavier", 3, 2, rng=0, bias_init=lambda shape, rng: np.full(shape, 0.5))
+    assert b.tolist() == [0.5] * 3
+
+
+def test_uniform_weights_and_biases_are_drawn_per_neuron_as_the_lecture_does():
+    random.seed(7)
+    W, b = init.initialize("uniform", 3, 2, bias_init="uniform")
+    random.seed(7)
+    rows = [[random.uniform(-1, 1) for _ in range(3)] for _ in range(3)]  # w1, w2, then b
+    assert W.tolist() == [r[:2] for r in rows] and b.tolist() == [r[2] for r in rows]
+    w2, b2 = init.initialize("uniform", 3, 2, rng=5, bias_init="uniform")
+    both = init.uniform((3, 3), rng=5)
+    assert (w2 == both[:, :2]).all() and (b2 == both[:, 2]).all()

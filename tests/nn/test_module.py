@@ -177,3 +177,23 @@ def test_sequential_names_runs_and_indexes():
 def test_module_without_forward_says_so():
     with pytest.raises(NotImplementedError, match="forward"):
         nn.Module()(1.0)
+
+
+@pytest.mark.parametrize("engine", ["value", "tensor"])
+def test_module_and_optimizer_forget_gradients_the_same_way(engine):
+    from nn.module import zero_grads
+
+    grads = []
+    for clear in ("module", "optimizer", "function"):
+        model = nn.MLP(2, [3, 1], engine=engine, rng=0)
+        out = model([1.0, 2.0]) if engine == "value" else model(np.ones((1, 2))).sum()
+        out.backward()
+        if clear == "module":
+            model.zero_grad()
+        elif clear == "optimizer":
+            nn.optim.SGD(model.parameters(), lr=0.1).zero_grad()
+        else:
+            zero_grads(model.parameters())
+        grads.append([p.grad for p in model.parameters()])
+    assert grads[0] == grads[1] == grads[2]
+    assert all(g == (0.0 if engine == "value" else None) for g in grads[0])

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Tensor, Value
+from autograd import Tensor, Value, is_grad_enabled
 from nn import optim
 
 SHAPES = [(3, 2), (3,), (2, 3)]
@@ -192,3 +192,103 @@ def test_a_save_whose_model_fails_writes_nothing_and_keeps_the_old_file(tmp_path
     with pytest.raises(RuntimeError, match="no state today"):
         nn.save(Broken(), path)
     assert path.read_bytes() == old and os.listdir(tmp_path) == ["model.npz"]
+
+
+@pytest.mark.parametrize("engine", ["value", "tensor"])
+@pytest.mark.parametrize(
+    ("where", "labels", "validation"),
+    [
+        ("last batch", [0, 1, 0, 1, 0, 7], None),
+        ("validation labels", [0, 1, 0, 1, 0, 1], ([[0.5, 0.5]], [4])),
+    ],
+)
+def test_fit_checks_every_label_before_its_first_step(engine, where, labels, validation):
+    model = nn.MLP(2, [3, 2], engine=engine, rng=0)
+    before, grads = model.state_dict(), [copy.deepcopy(p.grad) for p in model.parameters()]
+    opt = optim.Adam(model.parameters(), lr=0.1)
+    X = np.random.default_rng(0).standard_normal((6, 2))
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\)") as info:
+        nn.fit(model, X, labels, "cross_entropy", opt, epochs=3, batch_size=2, shuffle=False,
+               validation_data=validation)  # fmt: skip
+    assert _same(model.state_dict(), before) and opt.state == [{} for _ in opt.params]
+    assert _same([p.grad for p in model.parameters()], grads)
+    assert any("before its first step; nothing was trained" in n for n in info.value.__notes__)
+
+
+class _Stop:
+    """A loss that goes wrong at its ``at``-th training call (calls under no_grad not counted)."""
+
+    def __init__(self, at, how):
+        self.at, self.how, self.calls = at, how, 0
+
+    def __call__(self, out, y):
+        J = nn.losses.cross_entropy(out, y)
+        if not is_grad_enabled():
+            return J
+        self.calls += 1
+        if self.calls < self.at:
+            return J
+        if self.how == "ctrl-c":
+            raise KeyboardInterrupt
+        return J * float("nan")  # divergence: NaN gradients, which the optimizer refuses
+
+
+@pytest.mark.parametrize("engine", ["value", "tensor"])
+@pytest.mark.parametrize(("how", "error"), [("ctrl-c", KeyboardInterrupt), ("nan", ValueError)])
+def test_fit_that_stops_part_way_gives_the_history_so_far_and_the_last_good_weights(
+    engine, how, error
+):
+    X, y = nn.data.make_moons(24, noise=0.1, rng=0)
+    kw = {"batch_size": 8, "rng": 0, "metrics": ["accuracy"], "validation_data": (X[:6], y[:6])}
+    model = nn.MLP(2, [4, 2], engine=engine, rng=0)
+    opt = optim.Adam(model.parameters(), lr=0.05)
+    loss = _Stop(at=3 * 3 + 2, how=how)  # 3 batches an epoch: the 2nd step of epoch 4
+    with pytest.raises(error) as info:
+        nn.fit(model, X, y, loss, opt, epochs=6, **kw)
+    history = info.value.history
+    assert isinstance(history, nn.History) and set(history) == {
+        "loss",
+        "accuracy",
+        "val_loss",
+        "val_accuracy",
+    }
+    assert all(len(v) == 3 for v in history.values())
+    assert all(type(v) is float for v in history.loss + history.val_loss + history.accuracy)
+    assert any("stopped after 3 of 6 epochs" in n for n in info.value.__notes__)
+    assert model.training
+    # the same run, stopped cleanly after 3 epochs and one more step, is where we are
+    twin = nn.MLP(2, [4, 2], engine=engine, rng=0)
+    twin_opt = optim.Adam(twin.parameters(), lr=0.05)
+    expected = nn.fit(twin, X, y, "cross_entropy", twin_opt, epochs=3, **kw)
+    assert _same(dict(history), dict(expected))
+    order = np.random.default_rng(0)
+    for _ in range(4):
+        perm = order.permutation(len(X))  # fit's batches come from the same stream
+    Xb, yb = X[perm[:8]], y[perm[:8]]
+    J = nn.losses.cross_entropy(nn.train.forward(twin, Xb), yb)
+    twin_opt.zero_grad()
+    J.backward()
+    twin_opt.step()
+    assert _same(model.state_dict(), twin.state_dict())
+    assert _same(opt.state, twin_opt.state)
+
+
+def test_fit_interrupted_while_evaluating_leaves_the_model_in_training_mode():
+    X, y = nn.data.make_moons(24, noise=0.1, rng=0)
+    model = nn.MLP(2, [4, 2], engine="tensor", rng=0)
+    calls = []
+
+    def metric(out, yb):
+        calls.append(model.training)
+        if len(calls) > 4 and not model.training:  # in the 2nd epoch's evaluation
+            raise KeyboardInterrupt
+        return 0.0
+
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(KeyboardInterrupt) as info:
+        nn.fit(model, X, y, "cross_entropy", opt, epochs=3, metrics={"m": metric},
+               validation_data=(X, y))  # fmt: skip
+    assert model.training and all(m.training for m in model.modules())
+    assert {k: len(v) for k, v in info.value.history.items()} == dict.fromkeys(
+        ["loss", "m", "val_loss", "val_m"], 1
+    )

@@ -248,3 +248,39 @@ def test_a_float32_model_trains_in_float32():
     for p in model.parameters():
         assert p.dtype == np.float32 and p.grad.dtype == np.float32
     assert nn.predict(model, X).dtype == np.float32  # float64 data runs in the model's type
+
+
+def test_a_float32_model_converts_arrays_to_float32_and_refuses_float64_tensors():
+    X = np.random.default_rng(0).standard_normal((5, 2))  # float64
+    model = nn.MLP(2, [4, 3], engine="tensor", dtype="float32", rng=0)
+    out = model(X)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out.data, model(Tensor(X, dtype="float32")).data)
+    np.testing.assert_array_equal(out.data, nn.predict(model, X))
+    np.testing.assert_array_equal(model(X.tolist()).data, out.data)
+    with pytest.raises(TypeError, match="float32 parameters and got a float64 Tensor"):
+        model(Tensor(X))
+    with pytest.raises(TypeError, match="float64 parameters and got a float32 Tensor"):
+        nn.MLP(2, [3], engine="tensor", rng=0)(Tensor(X, dtype="float32"))
+
+
+def test_pytorch_refuses_a_float64_tensor_in_a_float32_layer_too():
+    torch = pytest.importorskip("torch")
+    layer = torch.nn.Linear(2, 3, dtype=torch.float32)
+    with pytest.raises(RuntimeError, match="dtype"):
+        layer(torch.zeros(4, 2, dtype=torch.float64))
+
+
+def test_softmax_family_on_values_gives_the_op_tables_numbers():
+    from autograd import tensor_rules as T
+
+    rows = ROWS[np.isfinite(ROWS).all(axis=1)]
+    values = _values(rows)
+    lse = np.array([v.data for v in F.logsumexp(values)])
+    np.testing.assert_allclose(lse, T.LOGSUMEXP.array(rows, -1, False), rtol=1e-15, atol=0)
+    soft = np.array([[v.data for v in row] for row in F.softmax(values)])
+    np.testing.assert_allclose(soft, T.SOFTMAX.array(rows, -1), rtol=1e-14, atol=1e-300)
+    logs = np.array([[v.data for v in row] for row in F.log_softmax(values)])
+    np.testing.assert_allclose(logs, T.LOG_SOFTMAX.array(rows, -1), rtol=1e-14, atol=1e-300)
+    inf = F.logsumexp([[Value(-np.inf), Value(-np.inf)], [Value(np.inf), Value(0.0)]])
+    assert [v.data for v in inf] == [-np.inf, np.inf]  # as np.logaddexp and PyTorch

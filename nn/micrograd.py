@@ -1,4 +1,4 @@
-"""The value engine's building blocks, micrograd-compatible: `Neuron` and `Layer`.
+"""micrograd's classes on the value engine: `Neuron` and `Layer` (its `MLP` is `nn.MLP`).
 
 A neuron computes z = Σ_j w_j a_j + b and a = g(z) with one `Value` per weight, so every
 multiplication and addition is a node of the graph a student can draw. The sum runs in
@@ -34,7 +34,8 @@ class Neuron(Module):
     """One unit: a = g(w·a_prev + b), or z itself when ``nonlin=False`` (micrograd's API).
 
     Args:
-        nin: number of inputs; ``w`` is a list of ``nin`` Values, ``b`` a Value (0 at start).
+        nin: number of inputs; ``w`` is a list of ``nin`` Values, ``b`` a Value (0 at start
+            unless ``bias_init`` says otherwise).
         nonlin: apply the activation (micrograd's flag; False gives a linear neuron).
         activation: ``"relu"`` (micrograd's), ``"tanh"`` or ``"sigmoid"``.
         init: how to draw ``w`` (see `nn.init`; micrograd's U(−1, 1) by default).
@@ -43,6 +44,8 @@ class Neuron(Module):
             of micrograd's 2n nodes (n products, n sums): the same parameters, numbers and
             gradients, a smaller graph and a several times faster step. False (micrograd's
             graph) by default.
+        bias_init: where ``b`` starts: None (0, micrograd's package), ``"uniform"`` (U(−1, 1),
+            micrograd's lecture), ``"normal"``, or a function (see `nn.init.initialize`).
     """
 
     def __init__(
@@ -53,9 +56,10 @@ class Neuron(Module):
         init: Init = "uniform",
         rng: Rng = None,
         fused: bool = False,
+        bias_init: Init | None = None,
     ) -> None:
         fused = checks.flag("fused", fused)
-        W, b = initialize(init, 1, nin, rng)
+        W, b = initialize(init, 1, nin, rng, bias_init)
         self._set(W[0].tolist(), float(b[0]), nonlin, activation, fused)
 
     @classmethod
@@ -94,7 +98,8 @@ class Layer(Module):
     Calling it on one example gives a list of ``nout`` Values (one Value when ``nout`` is 1).
     Its saved state shows the neurons as one layer of the notes: ``W`` of shape (nout, nin)
     (row i is neuron i's weights) and ``b`` of shape (nout,), the tensor engine's keys.
-    ``fused=True`` makes each neuron's z one node (see `Neuron`).
+    ``fused=True`` makes each neuron's z one node and ``bias_init`` chooses where b starts
+    (see `Neuron`).
     """
 
     def __init__(
@@ -106,9 +111,10 @@ class Layer(Module):
         init: Init = "uniform",
         rng: Rng = None,
         fused: bool = False,
+        bias_init: Init | None = None,
     ) -> None:
         fused = checks.flag("fused", fused)
-        W, b = initialize(init, nout, nin, rng)
+        W, b = initialize(init, nout, nin, rng, bias_init)
         self.neurons = [
             Neuron._from(W[i].tolist(), float(b[i]), nonlin, activation, fused) for i in range(nout)
         ]
