@@ -37,3 +37,18 @@ def test_theorem31_runs_each_rule_once_and_scales_linearly(run_demo):
         assert n <= row["rule_applications"] <= 2 * n  # one per edge
     assert [row["n_ops"] for row in r["rows"]] == sorted(row["n_ops"] for row in r["rows"])
     assert_files_written(r)
+
+
+def test_theorem31_prints_both_ratios_and_the_cycle_collector(run_demo):
+    r = run_demo("theorem31")
+    out = r["stdout"]
+    for row in r["rows"]:  # every row: two forward passes, one backward, two ratios
+        assert row["float_s"] > 0 and row["forward_s"] > 0 and row["backward_s"] > 0
+        assert row["ratio"] == row["backward_s"] / row["forward_s"]
+        assert row["ratio_float"] == row["backward_s"] / row["float_s"]
+        assert f"{row['ratio']:.2f}" in out and f"{row['ratio_float']:.2f}" in out
+    assert f"∇f / f recorded = {r['ratio']:.2f}" in out
+    assert f"∇f / f on floats = {r['ratio_float']:.2f}" in out
+    assert "not the same cost" in out  # Theorem 3.1 claims a constant, not 1
+    assert "Cycle collector: the times above are with it off" in out
+    assert r["forward_with_collector_s"] > 0
