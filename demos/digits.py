@@ -7,7 +7,9 @@ output (CS229 notes 000 and 003):
     a[1] = ReLU(W[1] x + b[1]),  ŷ = softmax(W[2] a[1] + b[2]),
     J = (1/m) Σᵢ −log ŷ(i)_{y(i)} + (λ/2) Σ W²,
 
-trained by mini-batch SGD without replacement (Algorithm 2) with Adam steps. The demo
+trained with Adam steps on mini-batches that partition the training set anew each epoch
+(the course-club notes' (001) scheme, the one `nn.fit` uses; Algorithm 2 of the CS229
+notes draws a fresh batch each step instead: see ``python -m demos.sgd``). The demo
 holds out 30% of the images, reports the test accuracy, and draws the confusion matrix
 (row: the true digit, column: the network's answer) and some digits it got wrong.
 """

@@ -4,7 +4,8 @@ CS229 deep-learning notes (003), §2, in three steps:
 
 1. One neuron for price against size (eq. 2.1), with the least-squares cost (1.1–1.2):
    h(x) = max(w x + b, 0),   J = (1/n) Σᵢ ½(h(x(i)) − y(i))².
-   Trained with mini-batch SGD without replacement (Algorithm 2) on the value engine.
+   Trained with mini-batch SGD on the value engine, each epoch a new random partition of
+   the houses into batches (the course-club notes' scheme, 001).
 2. Four features (size, bedrooms, zip code, wealth) and the network of Figure 2 (eq. 2.3):
    three hidden ReLU units that each read only the inputs the notes give them
    (family size ← size, bedrooms; walkable ← zip code; school quality ← zip code, wealth).
@@ -51,7 +52,7 @@ def single_neuron(epochs: int, seed: int) -> dict[str, Any]:
     w, b = Value(1.0, label="w"), Value(0.0, label="b")
     opt = nn.optim.SGD([w, b], lr=0.1)
     losses, rng = [], np.random.default_rng(seed)
-    for _ in range(epochs):  # Algorithm 2: each epoch visits every house once
+    for _ in range(epochs):  # a random partition each epoch: every house once (001's scheme)
         for xb, yb in nn.data.batches(x, y, batch_size=10, rng=rng):
             h = [(w * xi + b).relu() for xi in xb.tolist()]
             J = sum(0.5 * (hi - yi) ** 2 for hi, yi in zip(h, yb.tolist(), strict=True))
