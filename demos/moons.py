@@ -2,7 +2,8 @@
 
 The network of micrograd's demo, ``nn.MLP(2, [16, 16, 1])`` (ReLU hidden layers, a linear
 output score s), trained on 100 noisy moons with labels y = ±1 by full-batch gradient
-descent on the max-margin (hinge) loss plus weight decay (UFLDL's (λ/2)ΣW²):
+descent on the max-margin (hinge) loss plus weight decay, UFLDL's (λ/2)ΣW² over the
+weights only (micrograd's demo adds α Σ p² over every parameter, biases included):
 
     J = (1/n) Σᵢ max(0, 1 − y(i) s(i)) + (λ/2) Σ W²,    θ := θ − α_k ∇θ J,
     α_k = 1 − 0.9 k/100 (micrograd's schedule).
@@ -37,7 +38,9 @@ from ._common import (
 )
 from ._plots import decision_boundary, figure, loss_curves
 
-#: micrograd's weight decay α Σ p² (α = 1e-4) is (λ/2) Σ W² with λ = 2e-4 (biases left out).
+#: UFLDL's (λ/2) Σ W² with λ = 2α gives the weights micrograd's decay α Σ p² (α = 1e-4);
+#: micrograd's sum runs over the biases too, UFLDL's (and `nn.losses.l2_penalty`) does not,
+#: so the two losses differ by α Σ b².
 LAMBDA = 2e-4
 
 
@@ -102,6 +105,7 @@ def run(out: Any, fast: bool, seed: int, engines: Sequence[str] = ("value", "ten
     equation(f"data: make_moons, n = {n}, noise 0.1, labels y = ±1")
     equation("model: MLP(2, [16, 16, 1]), a = ReLU(z) inside, linear score s")
     equation(f"J = mean max(0, 1 − y·s) + (λ/2)ΣW², λ = {LAMBDA:g}")
+    equation(f"  (micrograd: + α Σ p² over weights and biases, α = {LAMBDA / 2:g})")
     equation(f"α_k = 1 − 0.9·k/{steps}, k = 0..{steps - 1}")
     start = nn.MLP(2, [16, 16, 1], engine="value", rng=seed).state_dict()
     results: dict[str, Any] = {}

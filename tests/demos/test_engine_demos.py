@@ -58,6 +58,23 @@ def test_xor_linear_network_collapses_and_tanh_learns(run_demo):
     assert_files_written(r)
 
 
+def test_xor_counts_ties_and_shows_the_collapse_where_w_tilde_is_not_zero(run_demo):
+    r = run_demo("xor")
+    out = r["stdout"]
+    # XOR's linear fit is h = ½ on all four points: four ties, neither right nor wrong.
+    assert r["linear_verdicts"] == {"right": 0, "wrong": 0, "ties": 4}
+    assert "right / wrong / ties at h = ½                = 0 / 0 / 4" in out
+    np.testing.assert_allclose(r["xor_collapse"]["W_tilde"], 0.0, atol=1e-6)
+    # On AND the trained linear network is W̃x + b̃ with W̃ ≠ 0: the least-squares line.
+    W_tilde = r["and_collapse"]["W_tilde"]
+    assert np.min(np.abs(W_tilde)) > 0.4
+    assert r["and_collapse"]["gap"] < 1e-12
+    np.testing.assert_allclose(r["and_collapse"]["line"], [0.5, 0.5, -0.25], atol=1e-12)
+    assert r["and_line_gap"] < 1e-6
+    assert r["and_verdicts"] == {"right": 4, "wrong": 0, "ties": 0}
+    assert "W̃ ≠ 0" in out
+
+
 def test_theorem31_runs_each_rule_once_and_scales_linearly(run_demo):
     r = run_demo("theorem31")
     for row in r["rows"]:
