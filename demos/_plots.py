@@ -72,7 +72,14 @@ def decision_boundary(
             X[m, 0], X[m, 1], s=size, c=color, marker=marker, edgecolors="k", lw=0.4, label=name
         )
     points = ax.get_legend_handles_labels()[0]
-    ax.legend(handles=[*points, *handles], fontsize=7, loc="best", framealpha=0.85)
+    ax.legend(  # under the axes, where it hides no point
+        handles=[*points, *handles],
+        fontsize=8,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.14),
+        ncol=2,
+        frameon=False,
+    )
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.set_aspect("equal", adjustable="box")

@@ -17,6 +17,7 @@ different speeds. Writes ``moons.png`` (decision boundary and loss curve) and ``
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -24,6 +25,8 @@ from typing import Any
 import numpy as np
 
 import nn
+from autograd.viz import GraphView
+from nn.draw import NEGATIVE, POSITIVE
 
 from ._common import (
     Result,
@@ -88,13 +91,41 @@ def plot(model: nn.MLP, X: np.ndarray, y: np.ndarray, curves: dict[str, list[flo
         X,
         y,
         "decision boundary: score s(x) = 0",
+        names=["y = −1", "y = +1"],
     )
-    loss_curves(axes[0, 1], curves, log=True, title="J = hinge + (λ/2)ΣW²")
+    loss_curves(
+        axes[0, 1],
+        curves,
+        xlabel="gradient-descent step k",
+        ylabel="J (log scale)",
+        log=True,
+        title="J = hinge + (λ/2)ΣW²",
+    )
     lines = axes[0, 1].get_lines()
     if len(lines) > 1:  # the two engines overlap: draw the second dashed so both show
         lines[1].set_linestyle("--")
         axes[0, 1].legend()
     return fig
+
+
+def mlp_with_key(model: nn.MLP) -> GraphView:
+    """``nn.draw_mlp(model)`` with a colour key under the units: blue +, red −, width |W|."""
+    view = nn.draw_mlp(model)
+    spots = [tuple(map(float, m)) for m in re.findall(r'pos="(-?[\d.]+),(-?[\d.]+)!"', view.source)]
+    left = min(x for x, _ in spots)
+    right = max(x for x, _ in spots)
+    below = min(y for _, y in spots) - 0.7
+    keys = [
+        (left, "edge width ∝ |W[l]ji|", "black"),
+        ((left + right) / 2, "blue: positive weight", POSITIVE),
+        (right, "red: negative weight", NEGATIVE),
+    ]
+    body = [
+        f'key{i} [label="{text}" shape="plaintext" fixedsize="false" style="solid" '
+        f'fontcolor="{color}" fontsize="12" pos="{x:.3f},{below:.3f}!"]'
+        for i, (x, text, color) in enumerate(keys)
+    ]
+    return GraphView([*view.body, *body], backend=view.backend)
 
 
 def run(out: Any, fast: bool, seed: int, engines: Sequence[str] = ("value", "tensor")) -> Result:
@@ -138,8 +169,9 @@ def run(out: Any, fast: bool, seed: int, engines: Sequence[str] = ("value", "ten
         model.load_state_dict(models["value"].state_dict())
     curves = {f"{e} engine": results[e]["losses"] for e in engines}
     save_figure(plot(model, X, y, curves), out / "moons.png", files)
-    nn.draw_mlp(model).save(out / "mlp.svg")
+    mlp_with_key(model).save(out / "mlp.svg")
     wrote(out / "mlp.svg", files)
+    print("  mlp.svg: edge width ∝ |W[l]ji|, blue = positive weight, red = negative weight")
     results["files"] = files
     return results
 

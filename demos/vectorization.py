@@ -136,7 +136,7 @@ def plot(rows: list[dict[str, float]]) -> Any:
     ax.loglog(n, [r["value_s"] for r in rows], "o-", label="value engine (loops of scalars)")
     ax.loglog(n, [r["tensor_s"] for r in rows], "s-", label="tensor engine (Z = X Wᵀ + b)")
     ax.set_xlabel("batch size n")
-    ax.set_ylabel("seconds per forward + backward")
+    ax.set_ylabel("time per forward + backward (s)")
     ax.set_title("MLP(2, [16, 16, 1]), one step")
     ax.legend()
     ax = axes[0, 1]
@@ -144,6 +144,9 @@ def plot(rows: list[dict[str, float]]) -> Any:
     ax.set_xlabel("batch size n")
     ax.set_ylabel("time(value) / time(tensor)")
     ax.set_title("the gain of vectorization")
+    for ax in axes[0]:  # ticks at the measured batch sizes, as plain integers
+        ax.set_xticks(n, [str(v) for v in n])
+        ax.minorticks_off()
     return fig
 
 
