@@ -15,6 +15,7 @@ DEMOS: dict[str, str] = {
     "logistic": "logistic regression as a one-layer sigmoid net: gradient = closed form",
     "housing": "the notes' single ReLU neuron and two-layer network for house prices",
     "xor": "why a hidden layer and a non-linearity are needed (linear layers collapse)",
+    "symmetry": "symmetry breaking: hidden units started at 0 stay equal, random ones split",
     "moons": "micrograd's 2-16-16-1 classifier on both engines, to 100% training accuracy",
     "vectorization": "loops against matrices: the scalar engine against the tensor engine",
     "theorem31": "Theorem 3.1: the gradient costs O(N), measured from 10³ to 10⁶ nodes",
