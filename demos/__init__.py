@@ -12,6 +12,7 @@ from __future__ import annotations
 DEMOS: dict[str, str] = {
     "chain_rule": "one neuron's graph with every gradient, and the chain rule by hand",
     "backprop_by_hand": "the notes' δ recipe in numpy next to the engine's z.grad and W.grad",
+    "conventions": "001's own form: C = ‖a − y‖², the recursion on ∂C/∂a, the dropped 1/N",
     "logistic": "logistic regression as a one-layer sigmoid net: gradient = closed form",
     "housing": "the notes' single ReLU neuron and two-layer network for house prices",
     "xor": "why a hidden layer and a non-linearity are needed (linear layers collapse)",

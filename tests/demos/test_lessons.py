@@ -17,3 +17,14 @@ def test_symmetry_zero_start_keeps_units_equal_and_normal_start_splits_them(run_
     assert "distinct hidden units after training         = 1 of 4" in r["stdout"]
     assert "distinct hidden units after training         = 4 of 4" in r["stdout"]
     assert_files_written(r)
+
+
+def test_conventions_001s_programme_equals_the_engine_and_differs_by_2n(run_demo):
+    r = run_demo("conventions")
+    assert r["max_diff"] < 1e-14  # the recursion on ∂C/∂a by hand = the engine's grads
+    assert r["scale_gap"] < 1e-14  # ∇C = 2N ∇J
+    assert abs(r["cosine"] - 1.0) < 1e-12 and r["step_gap"] < 1e-14
+    out = r["stdout"]
+    assert "∂C/∂a(L) = 2(a(L) − y)" in out
+    assert f"largest difference {r['max_diff']:.1e}" in out
+    assert f"= {2 * r['N']}" in out
