@@ -26,3 +26,19 @@ def test_conventions_001s_programme_equals_the_engine_and_differs_by_2n(run_demo
     assert "∂C/∂a(L) = 2(a(L) − y)" in out
     assert f"largest difference {r['max_diff']:.1e}" in out
     assert f"= {2 * r['N']}" in out
+
+
+def test_sgd_runs_the_three_rules_on_the_same_examples(run_demo):
+    r = run_demo("sgd")
+    runs = r["runs"]
+    sgd, mini, gd = (runs[k] for k in runs)  # Algorithm 1, Algorithm 2, gradient descent
+    assert sgd["seen"] == mini["seen"] == gd["seen"] == 500  # 5 epochs of 100 moons
+    assert (sgd["steps"], mini["steps"], gd["steps"]) == (500, 25, 5)  # n, n/B, 1 per epoch
+    for name, run in runs.items():
+        assert run["losses"][-1] < run["losses"][0], name  # every rule descends
+        assert run["timed_losses"][-1] < run["timed_losses"][0], name
+        assert run["timed_seen"] > 0 and run["timed_seconds"] > 0
+    assert sgd["losses"][0] == mini["losses"][0] == gd["losses"][0]  # one start
+    assert r["best_examples"] in runs and r["best_time"] in runs
+    assert f"lowest J for the same examples: {r['best_examples']}" in r["stdout"]
+    assert_files_written(r)
