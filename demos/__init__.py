@@ -17,6 +17,7 @@ DEMOS: dict[str, str] = {
     "housing": "the notes' single ReLU neuron and two-layer network for house prices",
     "xor": "why a hidden layer and a non-linearity are needed (linear layers collapse)",
     "symmetry": "symmetry breaking: hidden units started at 0 stay equal, random ones split",
+    "ufldl": "UFLDL's batch gradient descent as written (ΔW accumulated), and λ's effect",
     "moons": "micrograd's 2-16-16-1 classifier on both engines, to 100% training accuracy",
     "vectorization": "loops against matrices: the scalar engine against the tensor engine",
     "theorem31": "Theorem 3.1: the gradient costs O(N), measured from 10³ to 10⁶ nodes",

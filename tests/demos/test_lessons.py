@@ -42,3 +42,16 @@ def test_sgd_runs_the_three_rules_on_the_same_examples(run_demo):
     assert r["best_examples"] in runs and r["best_time"] in runs
     assert f"lowest J for the same examples: {r['best_examples']}" in r["stdout"]
     assert_files_written(r)
+
+
+def test_ufldl_loop_as_written_equals_the_engine_and_decay_shrinks_w(run_demo):
+    r = run_demo("ufldl")
+    assert r["max_diff"] < 1e-14
+    assert f"largest |θ_UFLDL − θ_engine| over the iterations = {r['max_diff']:.1e}" in r["stdout"]
+    runs = r["runs"]
+    lams = sorted(runs)
+    squares = [runs[lam]["squares"][-1] for lam in lams]
+    data_cost = [runs[lam]["data_cost"][-1] for lam in lams]
+    assert squares == sorted(squares, reverse=True)  # more decay, smaller weights
+    assert data_cost == sorted(data_cost)  # ... paid for in the data term
+    assert_files_written(r)
