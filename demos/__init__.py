@@ -20,6 +20,7 @@ DEMOS: dict[str, str] = {
     "ufldl": "UFLDL's batch gradient descent as written (ΔW accumulated), and λ's effect",
     "moons": "micrograd's 2-16-16-1 classifier on both engines, to 100% training accuracy",
     "vectorization": "loops against matrices: the scalar engine against the tensor engine",
+    "gradient_check": "gradcheck against central differences, and a wrong custom op it catches",
     "theorem31": "Theorem 3.1: the gradient costs O(N), measured from 10³ to 10⁶ nodes",
     "sgd": "Algorithm 1 (SGD), Algorithm 2 (mini-batch) and batch GD: per example, per second",
     "optimizers": "SGD, momentum, AdaGrad, the normalised step and Adam on one problem",

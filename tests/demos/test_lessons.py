@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .conftest import assert_files_written
 
 
@@ -55,3 +57,28 @@ def test_ufldl_loop_as_written_equals_the_engine_and_decay_shrinks_w(run_demo):
     assert squares == sorted(squares, reverse=True)  # more decay, smaller weights
     assert data_cost == sorted(data_cost)  # ... paid for in the data term
     assert_files_written(r)
+
+
+def test_gradient_check_passes_the_engine_and_catches_the_wrong_op(run_demo):
+    r = run_demo("gradient_check")
+    assert r["hand_gap"] < 1e-8 and r["network_ok"] is True
+    assert r["caught"].startswith("gradcheck failed at inputs[0]: analytic")
+    assert r["caught_tensor"].startswith("gradcheck failed at inputs[0] element (0,)")
+    assert r["fixed_ok"] is True
+    out = r["stdout"]
+    assert "gradcheck on the Value engine: GradcheckError: gradcheck failed" in out
+    assert "the same op with the rule g·a(1 − a): gradcheck = True" in out
+
+
+def test_the_wrong_op_is_wrong_only_in_its_rule():
+    from autograd import Value
+    from demos.gradient_check import MY_SIGMOID, WRONG_SIGMOID
+
+    for x in (-3.0, 0.0, 0.8):
+        right, wrong = Value(x), Value(x)
+        a, b = MY_SIGMOID(right), WRONG_SIGMOID(wrong)
+        assert a.data == b.data == Value(x).sigmoid().data  # the same forward
+        a.backward()
+        b.backward()
+        assert right.grad == pytest.approx(a.data * (1 - a.data), abs=1e-15)
+        assert wrong.grad == pytest.approx(b.data, abs=1e-15)  # the forgotten (1 − a)
