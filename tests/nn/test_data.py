@@ -1,4 +1,4 @@
-"""Data sets, splitting, one-hot targets, and mini-batches without replacement."""
+"""Data sets, splitting, one-hot targets, and mini-batches in both schemes (epoch, sample)."""
 
 from __future__ import annotations
 
