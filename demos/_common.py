@@ -157,6 +157,6 @@ def pyplot() -> Any:
 def save_figure(fig: Any, path: Path, files: list[Path] | None = None) -> Path:
     """Save a matplotlib figure, close it, and say where it went."""
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")  # nothing clipped at the edges
     pyplot().close(fig)
     return wrote(path, files)

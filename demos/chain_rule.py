@@ -1,15 +1,20 @@
 """One neuron, its graph with every gradient, and the same chain rule worked out by hand.
 
 The expression is the notes' single neuron with a squared loss (CS229 notes 003, eq. 2.2
-and 1.1, with a sigmoid as in notes 000):
+and 1.1, with a sigmoid as in notes 000) and UFLDL's weight decay on its two weights:
 
-    z = w1·x1 + w2·x2 + b,    a = σ(z),    e = a − y,    J = ½e²
+    z = w1·x1 + w2·x2 + b,   a = σ(z),   e = a − y,   J = ½e² + (λ/2)(w1² + w2²)
+
+Each weight is used twice, by z and by the decay, so its gradient is the sum of the chain
+rule (3.3) over both: ∂J/∂w1 = ∂J/∂z · ∂z/∂w1 + ∂J/∂R · ∂R/∂w1 = δ·x1 + λ·w1.
 
 The engine records it as a graph of ``Value`` nodes; ``J.backward()`` fills every node's
-``grad`` with ∂J/∂node. The demo prints the chain rule (3.3) step by step by hand next to
-the engine's numbers, and writes the graph with data and gradients (``graph.svg``), the
-engine's own transcript of the backward pass (``chain_rule.md``) and a page that plays the
-backward pass one step at a time (``backward.html``).
+``grad`` with ∂J/∂node. The demo prints the chain rule step by step by hand next to the
+engine's numbers, and writes the graph with data and gradients, w1, w2 and b drawn as
+parameters (``graph.svg``), the engine's own transcript of the backward pass, where each
+weight's two contributions show (``chain_rule.md``), and a page that plays the backward
+pass one step at a time (``backward.html``). ``--graph-only`` draws the neuron without the
+decay, the README's example (``docs/graph.svg``).
 """
 
 from __future__ import annotations
@@ -23,9 +28,15 @@ from ._common import Result, equation, fmt, out_dir, parser, section, title, wro
 #: The neuron's inputs, weights, bias and target.
 START = {"x1": 2.0, "x2": -1.0, "w1": 0.5, "w2": 1.0, "b": 0.1, "y": 1.0}
 
+#: The weight decay λ of the demo's expression (large, so that its share of ∂J/∂w shows).
+LAMBDA = 0.1
 
-def neuron() -> tuple[dict[str, Value], Value]:
-    """The expression, every node labelled: (named nodes, J)."""
+
+def neuron(lam: float = 0.0) -> tuple[dict[str, Value], Value]:
+    """The expression, every node labelled: (named nodes, J).
+
+    With ``lam`` > 0, J = ½e² + (λ/2)(w1² + w2²): each weight feeds two nodes.
+    """
     v = {k: Value(START[k], label=k) for k in ("x1", "w1", "x2", "w2", "b")}
     p1 = v["w1"] * v["x1"]
     p1.label = "w1x1"
@@ -42,6 +53,17 @@ def neuron() -> tuple[dict[str, Value], Value]:
     e2 = e**2
     e2.label = "e²"
     J = 0.5 * e2
+    if lam:
+        data = J
+        data.label = "½e²"
+        sq1, sq2 = v["w1"] ** 2, v["w2"] ** 2
+        sq1.label, sq2.label = "w1²", "w2²"
+        squares = sq1 + sq2
+        squares.label = "S"  # S = w1² + w2²
+        R = (lam / 2) * squares
+        R.label = "R"
+        J = data + R
+        v.update(R=R)
     J.label = "J"
     v.update(z=z, a=a, e=e, J=J)
     return v, J
@@ -54,18 +76,18 @@ def _line(formula: str, by_hand: float, node: Value) -> float:
     return d
 
 
-def by_hand(v: dict[str, Value]) -> float:
+def by_hand(v: dict[str, Value], lam: float = LAMBDA) -> float:
     """The chain rule from J back to the leaves, in floats; returns the largest difference."""
     x1, x2, w1, w2, y = (START[k] for k in ("x1", "x2", "w1", "w2", "y"))
     a = v["a"].data
-    dJ_da = a - y  # J = ½(a − y)²
+    dJ_da = a - y  # J = ½(a − y)² + R
     dJ_dz = dJ_da * a * (1.0 - a)  # σ′(z) = a(1 − a): δ of the notes
     worst = max(
         _line("∂J/∂a = a − y", dJ_da, v["a"]),
         _line("∂J/∂z = ∂J/∂a · a(1 − a)   (= δ)", dJ_dz, v["z"]),
-        _line("∂J/∂w1 = ∂J/∂z · ∂z/∂w1 = δ · x1", dJ_dz * x1, v["w1"]),
-        _line("∂J/∂w2 = δ · x2", dJ_dz * x2, v["w2"]),
-        _line("∂J/∂b = δ · 1", dJ_dz, v["b"]),
+        _line("∂J/∂w1 = δ·x1 + λ·w1   (two paths)", dJ_dz * x1 + lam * w1, v["w1"]),
+        _line("∂J/∂w2 = δ·x2 + λ·w2   (two paths)", dJ_dz * x2 + lam * w2, v["w2"]),
+        _line("∂J/∂b = δ · 1   (no decay on b)", dJ_dz, v["b"]),
         _line("∂J/∂x1 = δ · w1", dJ_dz * w1, v["x1"]),
         _line("∂J/∂x2 = δ · w2", dJ_dz * w2, v["x2"]),
     )
@@ -73,7 +95,7 @@ def by_hand(v: dict[str, Value]) -> float:
 
 
 def graph_svg(path: str) -> None:
-    """Draw the neuron's graph, after backward, to ``path`` (how docs/graph.svg is made)."""
+    """Draw the neuron without decay, after backward, to ``path`` (docs/graph.svg)."""
     _, J = neuron()
     J.backward()
     draw_dot(J).save(path)
@@ -93,30 +115,44 @@ def main(argv: Sequence[str] | None = None) -> Result:
         return {"max_diff": 0.0, "files": [wrote(out / "graph.svg", files)]}
 
     title("The chain rule on one neuron")
-    v, J = neuron()
+    v, J = neuron(LAMBDA)
     section("Forward: the engine records every operation")
     equation("z = w1·x1 + w2·x2 + b", v["z"].data)
     equation("a = σ(z) = 1 / (1 + e^−z)", v["a"].data)
-    equation(f"J = ½(a − y)²,  y = {START['y']:g}", J.data)
+    equation(f"R = (λ/2) S,  S = w1² + w2²,  λ = {LAMBDA:g}  (UFLDL)", v["R"].data)
+    equation(f"J = ½(a − y)² + R,  y = {START['y']:g}", J.data)
 
     section("Backward: J.backward(), then each step of the chain rule by hand")
+    print("  w1 feeds z (through w1·x1) and R (through w1²): by the chain rule (3.3),")
+    print("  ∂J/∂w1 = Σⱼ ∂J/∂gⱼ · ∂gⱼ/∂w1 = ∂J/∂z · x1 + ∂J/∂R · λw1 = δ·x1 + λ·w1.")
     J.backward()
     worst = by_hand(v)
     print(f"\n  largest difference, by hand against the engine: {worst:.1e}")
 
-    draw_dot(J).save(str(out / "graph.svg"))
+    # w1, w2 and b drawn as parameters (green), x1 and x2 as inputs (blue).
+    params = {k: v[k] for k in ("w1", "w2", "b")}
+    draw_dot(J, params=params).save(str(out / "graph.svg"))
     wrote(out / "graph.svg", files)
+    print("  colours: inputs blue, parameters (w1, w2, b) green, the loss J amber")
 
     # explain and save_backward_html run a backward pass of their own, and leaves add up
     # gradients across passes: each gets a fresh copy of the expression.
     section("The engine's own account of the same pass (autograd.explain)")
-    print(explain(neuron()[1]))
-    (out / "chain_rule.md").write_text(explain(neuron()[1], markdown=True), encoding="utf-8")
+    transcript = explain(neuron(LAMBDA)[1])
+    print(transcript)
+    md = explain(neuron(LAMBDA)[1], markdown=True)
+    (out / "chain_rule.md").write_text(md, encoding="utf-8")
     wrote(out / "chain_rule.md", files)
-    save_backward_html(neuron()[1], str(out / "backward.html"))
+    save_backward_html(neuron(LAMBDA)[1], str(out / "backward.html"))
     wrote(out / "backward.html", files)
     print("  open backward.html in a browser to step through the backward pass")
-    return {"max_diff": worst, "J": J.data, "files": files}
+    return {
+        "max_diff": worst,
+        "J": J.data,
+        "grads": {k: v[k].grad for k in ("w1", "w2", "b", "x1", "x2")},
+        "transcript": transcript,
+        "files": files,
+    }
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ CS229 deep-learning notes (003), §2, in three steps:
 
 1. One neuron for price against size (eq. 2.1), with the least-squares cost (1.1–1.2):
    h(x) = max(w x + b, 0),   J = (1/n) Σᵢ ½(h(x(i)) − y(i))².
-   Trained with mini-batch SGD without replacement (Algorithm 2) on the value engine.
+   Trained with mini-batch SGD on the value engine, each epoch a new random partition of
+   the houses into batches (the course-club notes' scheme, 001).
 2. Four features (size, bedrooms, zip code, wealth) and the network of Figure 2 (eq. 2.3):
    three hidden ReLU units that each read only the inputs the notes give them
    (family size ← size, bedrooms; walkable ← zip code; school quality ← zip code, wealth).
@@ -12,7 +13,11 @@ CS229 deep-learning notes (003), §2, in three steps:
    input, so no prior knowledge is needed (Figure 2's network is the one with 3 units and
    some weights held at 0).
 
-Both networks are compared with a straight line (linear least squares) on held-out houses.
+Both two-layer networks are trained by Adam (α = 0.05, on all training houses at once),
+not by the plain SGD of step 1: a choice of this demo (the notes leave the optimizer open,
+"GD, SGD, or their variants"; ``python -m demos.optimizers`` compares them). The
+neuron and both networks are compared with a straight line (linear least squares), the
+fit the notes start from, on the same houses.
 """
 
 from __future__ import annotations
@@ -51,7 +56,7 @@ def single_neuron(epochs: int, seed: int) -> dict[str, Any]:
     w, b = Value(1.0, label="w"), Value(0.0, label="b")
     opt = nn.optim.SGD([w, b], lr=0.1)
     losses, rng = [], np.random.default_rng(seed)
-    for _ in range(epochs):  # Algorithm 2: each epoch visits every house once
+    for _ in range(epochs):  # a random partition each epoch: every house once (001's scheme)
         for xb, yb in nn.data.batches(x, y, batch_size=10, rng=rng):
             h = [(w * xi + b).relu() for xi in xb.tolist()]
             J = sum(0.5 * (hi - yi) ** 2 for hi, yi in zip(h, yb.tolist(), strict=True))
@@ -67,7 +72,19 @@ def single_neuron(epochs: int, seed: int) -> dict[str, Any]:
     equation("learned b", b.data)
     equation("the kink: price 0 below size −b/w", -b.data / w.data)
     equation("final J", losses[-1])
-    return {"x": x, "y": y, "w": w.data, "b": b.data, "losses": losses}
+    # The straight line the notes fitted before (least squares, h = θ₁x + θ₀), for comparison.
+    line = np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]), y, rcond=None)[0]
+    line_J = float(np.mean(0.5 * (line[0] * x + line[1] - y) ** 2))
+    equation("straight line h = θ₁x + θ₀ (least squares), J", line_J)
+    return {
+        "x": x,
+        "y": y,
+        "w": w.data,
+        "b": b.data,
+        "losses": losses,
+        "line": line,
+        "line_J": line_J,
+    }
 
 
 def two_layer(
@@ -83,6 +100,7 @@ def two_layer(
     ``positive`` starts the weights positive: the notes' features grow with their inputs.
     """
     m, d = mask.shape
+    # Adam on the full batch (the module docstring says so, and the printout).
     W1, W2 = rng.normal(0.0, 0.5, (m, d)), rng.normal(0.0, 0.5, (1, m))
     if positive:
         W1, W2 = np.abs(W1), np.abs(W2)
@@ -131,6 +149,9 @@ def networks(steps: int, seed: int) -> dict[str, Any]:
     equation("a2 = ReLU(θ4 x3 + θ5)           walkable")
     equation("a3 = ReLU(θ6 x3 + θ7 x4 + θ8)   school quality")
     equation("h(x) = θ9 a1 + θ10 a2 + θ11 a3 + θ12")
+    equation(
+        f"trained by Adam, α = 0.05, all {len(y_train)} training houses per step, steps", steps
+    )
     print("  (weights start positive: each feature grows with its inputs, as the notes tell it)")
     fig2, fig2_losses = two_layer(A_train, y_train, FIGURE2, steps, rng, positive=True)
     fig2_pred = predict(fig2, FIGURE2, A_test).data
@@ -138,6 +159,7 @@ def networks(steps: int, seed: int) -> dict[str, Any]:
 
     section("3. Fully connected: every hidden unit reads every input   (eqs. 2.5–2.6)")
     equation("z = W[1] x + b[1],  a = ReLU(z),  h(x) = W[2] a + b[2]")
+    equation("trained by Adam, α = 0.05, full batch, steps", steps)
     full_mask = np.ones((HIDDEN, 4))
     full, full_losses = two_layer(A_train, y_train, full_mask, steps, rng)
     full_pred = predict(full, full_mask, A_test).data
@@ -160,35 +182,66 @@ def networks(steps: int, seed: int) -> dict[str, Any]:
             "figure2": test_J(fig2_pred),
             "full": test_J(full_pred),
         },
-        "losses": {"Figure 2": fig2_losses, "fully connected": full_losses},
+        "losses": {"Figure 2's network": fig2_losses, "fully connected": full_losses},
         "y_test": y_test,
-        "pred": {"Figure 2": fig2_pred, "fully connected": full_pred, "line": line_pred},
+        "pred": {
+            "straight line": line_pred,
+            "Figure 2's network": fig2_pred,
+            "fully connected": full_pred,
+        },
+        "named_J": {
+            "straight line": test_J(line_pred),
+            "Figure 2's network": test_J(fig2_pred),
+            "fully connected": test_J(full_pred),
+        },
     }
 
 
 def plot(neuron: dict[str, Any], nets: dict[str, Any]) -> Any:
-    """The neuron's kink, predicted against true prices, and the training curves."""
-    fig, axes = figure(3)
+    """The neuron's kink against a line, the training curves, and each model's test prices."""
+    fig, axes = figure(3, width=4.4, height=4.0, nrows=2)
     ax = axes[0, 0]
-    ax.scatter(neuron["x"], neuron["y"], s=12, c="C0", label="houses")
+    ax.scatter(neuron["x"], neuron["y"], s=14, c="C0", label="houses")
     grid = np.linspace(neuron["x"].min(), neuron["x"].max(), 200)
-    ax.plot(
-        grid, np.maximum(neuron["w"] * grid + neuron["b"], 0.0), "C3", label="h(x) = max(wx + b, 0)"
+    relu = np.maximum(neuron["w"] * grid + neuron["b"], 0.0)
+    ax.plot(grid, relu, "C3", lw=2, label="h(x) = max(wx + b, 0)")
+    theta1, theta0 = neuron["line"]
+    ax.plot(grid, theta1 * grid + theta0, "k--", lw=1.2, label="straight line θ₁x + θ₀")
+    ax.axhline(0.0, color="grey", lw=0.6)
+    ax.set_xlabel("size x (1000 sq ft)")
+    ax.set_ylabel("price y ($100k)")
+    ax.set_title("one ReLU neuron against a line")
+    ax.legend(fontsize=8)
+    loss_curves(
+        axes[0, 1],
+        nets["losses"],
+        log=True,
+        xlabel="Adam step",
+        ylabel="training J = (1/n) Σ ½(h − y)²",
+        title="training J, two-layer networks",
     )
-    ax.set_xlabel("size (1000 sq ft)")
-    ax.set_ylabel("price ($100k)")
-    ax.set_title("one ReLU neuron (the notes' Figure 1)")
-    ax.legend()
-    ax = axes[0, 1]
-    y = nets["y_test"]
-    for name, pred in nets["pred"].items():
-        ax.scatter(y, pred, s=8, label=name)
-    ax.plot([y.min(), y.max()], [y.min(), y.max()], "k:", lw=1)
-    ax.set_xlabel("true price")
-    ax.set_ylabel("predicted price")
+    ax = axes[0, 2]
+    Js = list(nets["named_J"].values())
+    ax.bar(range(3), Js, color=["C0", "C1", "C2"])
+    ax.set_xticks(range(3), ["straight\nline", "Figure 2's\nnetwork", "fully\nconnected"])
+    ax.axhline(0.005, color="k", ls=":", lw=1, label="the noise alone: ½σ² = 0.005")
+    ax.set_ylabel("test J = (1/n) Σ ½(h − y)²")
     ax.set_title("held-out houses, four features")
-    ax.legend()
-    loss_curves(axes[0, 2], nets["losses"], log=True, title="training J, two-layer networks")
+    ax.legend(fontsize=8)
+    y = nets["y_test"]
+    everything = np.concatenate([y, *nets["pred"].values()])
+    lo, hi = float(everything.min()) - 0.2, float(everything.max()) + 0.2
+    for ax, (name, pred), color, marker in zip(
+        axes[1], nets["pred"].items(), ["C0", "C1", "C2"], ["o", "^", "s"], strict=True
+    ):
+        ax.scatter(y, pred, s=12, c=color, marker=marker, label=name)
+        ax.plot([lo, hi], [lo, hi], "k:", lw=1, label="predicted = true")
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(lo, hi)
+        ax.set_xlabel("true price y ($100k)")
+        ax.set_ylabel("predicted price h(x) ($100k)")
+        ax.set_title(f"{name}, held-out houses")
+        ax.legend(fontsize=8, loc="upper left")
     return fig
 
 
@@ -202,7 +255,12 @@ def main(argv: Sequence[str] | None = None) -> Result:
     files: list = []
     save_figure(plot(neuron, nets), out / "housing.png", files)
     return {
-        "neuron": {"w": neuron["w"], "b": neuron["b"], "J": neuron["losses"][-1]},
+        "neuron": {
+            "w": neuron["w"],
+            "b": neuron["b"],
+            "J": neuron["losses"][-1],
+            "line_J": neuron["line_J"],
+        },
         "test_J": nets["test_J"],
         "files": files,
     }

@@ -97,8 +97,14 @@ def main(argv: Sequence[str] | None = None) -> Result:
     equation("largest |closed form − engine| over all steps", f"{worst_step:.1e}")
 
     fig, axes = figure(2)
-    decision_boundary(axes[0, 0], lambda P: P @ w + b, X, y, "the boundary wᵀx + b = 0")
-    loss_curves(axes[0, 1], {"J": losses}, title="cross-entropy during training")
+    decision_boundary(axes[0, 0], lambda P: P @ w + b, X, y, "the boundary z = wᵀx + b = 0")
+    loss_curves(
+        axes[0, 1],
+        {"J": losses},
+        xlabel="gradient-descent step",
+        ylabel="J = (1/n) Σ L(ŷ, y)",
+        title="cross-entropy during training",
+    )
     files: list = []
     save_figure(fig, out / "logistic.png", files)
     worst = max(diff_one, diff_batch, worst_step)

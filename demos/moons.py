@@ -2,7 +2,8 @@
 
 The network of micrograd's demo, ``nn.MLP(2, [16, 16, 1])`` (ReLU hidden layers, a linear
 output score s), trained on 100 noisy moons with labels y = ±1 by full-batch gradient
-descent on the max-margin (hinge) loss plus weight decay (UFLDL's (λ/2)ΣW²):
+descent on the max-margin (hinge) loss plus weight decay, UFLDL's (λ/2)ΣW² over the
+weights only (micrograd's demo adds α Σ p² over every parameter, biases included):
 
     J = (1/n) Σᵢ max(0, 1 − y(i) s(i)) + (λ/2) Σ W²,    θ := θ − α_k ∇θ J,
     α_k = 1 − 0.9 k/100 (micrograd's schedule).
@@ -16,6 +17,7 @@ different speeds. Writes ``moons.png`` (decision boundary and loss curve) and ``
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -23,6 +25,8 @@ from typing import Any
 import numpy as np
 
 import nn
+from autograd.viz import GraphView
+from nn.draw import NEGATIVE, POSITIVE
 
 from ._common import (
     Result,
@@ -37,7 +41,9 @@ from ._common import (
 )
 from ._plots import decision_boundary, figure, loss_curves
 
-#: micrograd's weight decay α Σ p² (α = 1e-4) is (λ/2) Σ W² with λ = 2e-4 (biases left out).
+#: UFLDL's (λ/2) Σ W² with λ = 2α gives the weights micrograd's decay α Σ p² (α = 1e-4);
+#: micrograd's sum runs over the biases too, UFLDL's (and `nn.losses.l2_penalty`) does not,
+#: so the two losses differ by α Σ b².
 LAMBDA = 2e-4
 
 
@@ -85,13 +91,41 @@ def plot(model: nn.MLP, X: np.ndarray, y: np.ndarray, curves: dict[str, list[flo
         X,
         y,
         "decision boundary: score s(x) = 0",
+        names=["y = −1", "y = +1"],
     )
-    loss_curves(axes[0, 1], curves, log=True, title="J = hinge + (λ/2)ΣW²")
+    loss_curves(
+        axes[0, 1],
+        curves,
+        xlabel="gradient-descent step k",
+        ylabel="J (log scale)",
+        log=True,
+        title="J = hinge + (λ/2)ΣW²",
+    )
     lines = axes[0, 1].get_lines()
     if len(lines) > 1:  # the two engines overlap: draw the second dashed so both show
         lines[1].set_linestyle("--")
         axes[0, 1].legend()
     return fig
+
+
+def mlp_with_key(model: nn.MLP) -> GraphView:
+    """``nn.draw_mlp(model)`` with a colour key under the units: blue +, red −, width |W|."""
+    view = nn.draw_mlp(model)
+    spots = [tuple(map(float, m)) for m in re.findall(r'pos="(-?[\d.]+),(-?[\d.]+)!"', view.source)]
+    left = min(x for x, _ in spots)
+    right = max(x for x, _ in spots)
+    below = min(y for _, y in spots) - 0.7
+    keys = [
+        (left, "edge width ∝ |W[l]ji|", "black"),
+        ((left + right) / 2, "blue: positive weight", POSITIVE),
+        (right, "red: negative weight", NEGATIVE),
+    ]
+    body = [
+        f'key{i} [label="{text}" shape="plaintext" fixedsize="false" style="solid" '
+        f'fontcolor="{color}" fontsize="12" pos="{x:.3f},{below:.3f}!"]'
+        for i, (x, text, color) in enumerate(keys)
+    ]
+    return GraphView([*view.body, *body], backend=view.backend)
 
 
 def run(out: Any, fast: bool, seed: int, engines: Sequence[str] = ("value", "tensor")) -> Result:
@@ -102,6 +136,7 @@ def run(out: Any, fast: bool, seed: int, engines: Sequence[str] = ("value", "ten
     equation(f"data: make_moons, n = {n}, noise 0.1, labels y = ±1")
     equation("model: MLP(2, [16, 16, 1]), a = ReLU(z) inside, linear score s")
     equation(f"J = mean max(0, 1 − y·s) + (λ/2)ΣW², λ = {LAMBDA:g}")
+    equation(f"  (micrograd: + α Σ p² over weights and biases, α = {LAMBDA / 2:g})")
     equation(f"α_k = 1 − 0.9·k/{steps}, k = 0..{steps - 1}")
     start = nn.MLP(2, [16, 16, 1], engine="value", rng=seed).state_dict()
     results: dict[str, Any] = {}
@@ -134,8 +169,9 @@ def run(out: Any, fast: bool, seed: int, engines: Sequence[str] = ("value", "ten
         model.load_state_dict(models["value"].state_dict())
     curves = {f"{e} engine": results[e]["losses"] for e in engines}
     save_figure(plot(model, X, y, curves), out / "moons.png", files)
-    nn.draw_mlp(model).save(out / "mlp.svg")
+    mlp_with_key(model).save(out / "mlp.svg")
     wrote(out / "mlp.svg", files)
+    print("  mlp.svg: edge width ∝ |W[l]ji|, blue = positive weight, red = negative weight")
     results["files"] = files
     return results
 

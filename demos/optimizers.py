@@ -92,9 +92,13 @@ def plot(paths: dict[str, np.ndarray], curves: dict[str, list[float]]) -> Any:
     fig, axes = figure(2, width=5.2)
     ax = axes[0, 0]
     xx, yy = np.meshgrid(np.linspace(-2, 2, 300), np.linspace(-1, 3, 300))
-    ax.contour(
-        xx, yy, valley((xx, yy)), levels=np.logspace(-2, 2.5, 16), cmap="Greys", linewidths=0.6
+    from matplotlib.colors import LogNorm
+
+    levels = np.logspace(-2, 2.5, 16)
+    contours = ax.contour(
+        xx, yy, valley((xx, yy)), levels=levels, cmap="Greys", norm=LogNorm(), linewidths=0.6
     )
+    fig.colorbar(contours, ax=ax, fraction=0.046, pad=0.04, label="J(x, y), contour levels")
     for name, path in paths.items():
         ax.plot(path[:, 0], path[:, 1], ".-", ms=2, lw=1, label=name)
     ax.plot(*START, "ko")
@@ -103,7 +107,14 @@ def plot(paths: dict[str, np.ndarray], curves: dict[str, list[float]]) -> Any:
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.legend(fontsize=8)
-    loss_curves(axes[0, 1], curves, log=True, title="J(x, y) = (1 − x)² + 5(y − x²)²")
+    loss_curves(
+        axes[0, 1],
+        curves,
+        xlabel="step",
+        ylabel="J(x, y) (log scale)",
+        log=True,
+        title="J(x, y) = (1 − x)² + 5(y − x²)²",
+    )
     return fig
 
 

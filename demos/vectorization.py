@@ -3,7 +3,10 @@
 The CS229 deep-learning notes (003, §2 "Vectorization" and §4) point out that the natural
 way to compute a layer, a loop z_j = w_jᵀx + b_j over units (eq. 2.5) and over examples, is
 slow, and that matrix algebra computes the same numbers at once: z = W x + b (eq. 2.9)
-for one example, Z = X Wᵀ + b (eq. 4.4, rows are examples) for a batch.
+for one example, with W ∈ R^{m×d} (out × in, eq. 2.7), and for a batch with the examples
+as rows of X ∈ R^{n×d}, eq. 4.4: Z = X W + b, where the notes' row-major W ∈ R^{d×m} is
+eq. 2.7's matrix transposed. The library keeps eq. 2.7's layout, ``layer.W`` of shape
+(out, in), so its batch form reads Z = X Wᵀ + b: the same product, the same numbers.
 
 1. One layer in numpy, three ways: a loop over examples and units, a loop over examples,
    one matrix product. Same numbers, measured times.
@@ -37,7 +40,10 @@ def best_time(f: Callable[[], Any], repeats: int) -> tuple[float, Any]:
 
 
 def one_layer(n: int, d: int, m: int, rng: np.random.Generator, repeats: int) -> dict[str, Any]:
-    """Eq. 2.5 as loops, eq. 2.9 per example, eq. 4.4 for the batch: times and agreement."""
+    """Eq. 2.5 as loops, eq. 2.9 per example, eq. 4.4 for the batch: times and agreement.
+
+    W has eq. 2.7's shape (m, d); eq. 4.4's row-major matrix, of shape (d, m), is W.T.
+    """
     X, W, b = rng.normal(size=(n, d)), rng.normal(size=(m, d)), rng.normal(size=m)
 
     def units_loop() -> np.ndarray:
@@ -51,12 +57,18 @@ def one_layer(n: int, d: int, m: int, rng: np.random.Generator, repeats: int) ->
         return np.stack([W @ X[i] + b for i in range(n)])  # z = W x + b
 
     def batch() -> np.ndarray:
-        return X @ W.T + b  # Z = X Wᵀ + b
+        return X @ W.T + b  # Z = X Wᵀ + b, W of shape (m, d) as in eq. 2.7
+
+    W_row = np.ascontiguousarray(W.T)  # eq. 4.4's W ∈ R^{d×m}: the same numbers, transposed
+
+    def notes_4_4() -> np.ndarray:
+        return X @ W_row + b  # Z = X W + b with the notes' row-major W
 
     ways = [
         ("z_j = w_jᵀx + b_j, loop over i and j", units_loop),
         ("z = W x + b, loop over examples i", examples_loop),
-        ("Z = X Wᵀ + b, one matrix product", batch),
+        ("Z = X W + b, W ∈ R^{d×m} (eq. 4.4)", notes_4_4),
+        ("Z = X Wᵀ + b, W ∈ R^{m×d} (layer.W)", batch),
     ]
     times, results = {}, {}
     for name, f in ways:
@@ -66,7 +78,9 @@ def one_layer(n: int, d: int, m: int, rng: np.random.Generator, repeats: int) ->
     fastest = min(times.values())
     for name in times:
         equation(name, f"{1e3 * times[name]:8.2f} ms  ({times[name] / fastest:5.0f}×)")
-    equation("largest difference between the three", f"{diff:.1e}")
+    equation("largest difference between the four", f"{diff:.1e}")
+    print(f"  eq. 4.4's W is {d}×{m} (d × m, row-major); layer.W is {m}×{d} (out × in, eq. 2.7):")
+    print("  one is the other transposed, so X W (eq. 4.4) and X Wᵀ (the code) are one product.")
     return {"times": times, "max_diff": diff}
 
 
@@ -122,7 +136,7 @@ def plot(rows: list[dict[str, float]]) -> Any:
     ax.loglog(n, [r["value_s"] for r in rows], "o-", label="value engine (loops of scalars)")
     ax.loglog(n, [r["tensor_s"] for r in rows], "s-", label="tensor engine (Z = X Wᵀ + b)")
     ax.set_xlabel("batch size n")
-    ax.set_ylabel("seconds per forward + backward")
+    ax.set_ylabel("time per forward + backward (s)")
     ax.set_title("MLP(2, [16, 16, 1]), one step")
     ax.legend()
     ax = axes[0, 1]
@@ -130,6 +144,9 @@ def plot(rows: list[dict[str, float]]) -> Any:
     ax.set_xlabel("batch size n")
     ax.set_ylabel("time(value) / time(tensor)")
     ax.set_title("the gain of vectorization")
+    for ax in axes[0]:  # ticks at the measured batch sizes, as plain integers
+        ax.set_xticks(n, [str(v) for v in n])
+        ax.minorticks_off()
     return fig
 
 
@@ -140,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> Result:
     rng = np.random.default_rng(args.seed)
     repeats = 2 if args.fast else 3
     title("Vectorization: loops against matrices")
-    n, d, m = (100, 32, 32) if args.fast else (500, 64, 64)
+    n, d, m = (100, 24, 32) if args.fast else (500, 48, 64)  # d ≠ m: the layouts differ
     section(f"1. One layer in numpy: n = {n} examples, d = {d} inputs, m = {m} units")
     layer = one_layer(n, d, m, rng, repeats)
 

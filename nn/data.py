@@ -170,22 +170,70 @@ def one_hot(y: Any, num_classes: int | None = None) -> np.ndarray:
     return out
 
 
-def batches(
-    X: Any, y: Any, batch_size: int, rng: Rng = None, shuffle: bool = True
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Mini-batches ``(X_b, y_b)`` that visit every example exactly once (one epoch).
+#: The two ways of cutting the data into mini-batches, named after the notes that use them.
+SCHEMES = ("epoch", "sample")
 
-    Algorithm 2 of the CS229 deep-learning notes: B examples sampled without replacement,
-    i.e. a random partition of the n examples into ⌈n / B⌉ batches (the last may be
-    smaller). ``shuffle=False`` keeps the data's order. Arguments are checked at the call:
-    ``X`` and ``y`` hold finite numbers, one row per example.
+
+def batches(
+    X: Any,
+    y: Any,
+    batch_size: int,
+    rng: Rng = None,
+    shuffle: bool = True,
+    scheme: str = "epoch",
+    n_iter: int | None = None,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Mini-batches ``(X_b, y_b)`` of ``batch_size`` = B rows, in one of two schemes.
+
+    - ``scheme="epoch"`` (the default; the course-club notes, 001): a random partition of
+      the n examples into ⌈n / B⌉ batches (the last may be smaller), so that one pass
+      visits every example exactly once. ``shuffle=False`` keeps the data's order.
+    - ``scheme="sample"``: Algorithm 2 of the CS229 deep-learning notes (003): at each of
+      ``n_iter`` iterations, B examples sampled afresh, without replacement within the
+      batch, uniformly from all n (an example may come back in the next batch, and some
+      may not come at all). ``n_iter`` defaults to ⌈n / B⌉, the steps of one epoch.
+
+    Arguments are checked at the call: ``X`` and ``y`` hold finite numbers, one row per
+    example.
     """
     X, y = _xy(X, y)
     n = len(X)
     B = _count("batch_size", batch_size, 1)
     shuffle = checks.flag("shuffle", shuffle)
-    order = generator(rng).permutation(n) if shuffle else np.arange(n)
-    return ((X[order[i : i + B]], y[order[i : i + B]]) for i in range(0, n, B))
+    if scheme not in SCHEMES:
+        raise ValueError(
+            f"scheme must be 'epoch' (a random partition, notes 001) or 'sample' (a fresh "
+            f"batch each iteration, Algorithm 2 of notes 003), got {scheme!r}"
+        )
+    g = generator(rng)
+    if scheme == "epoch":
+        if n_iter is not None:
+            raise ValueError(
+                "n_iter is for scheme='sample'; scheme='epoch' gives the ⌈n / B⌉ batches of "
+                "one pass (loop over epochs for more)"
+            )
+        order = g.permutation(n) if shuffle else np.arange(n)
+        return ((X[order[i : i + B]], y[order[i : i + B]]) for i in range(0, n, B))
+    if not shuffle:
+        raise ValueError(
+            "shuffle=False keeps the order of scheme='epoch'; 'sample' draws at random"
+        )
+    if n < B:
+        raise ValueError(
+            f"batch_size={B} is more than the n = {n} examples: scheme='sample' draws B of "
+            "them without replacement (Algorithm 2); use batch_size <= n"
+        )
+    steps = -(-n // B) if n_iter is None else _count("n_iter", n_iter, 1)
+    return _sampled(X, y, B, steps, g)
+
+
+def _sampled(
+    X: np.ndarray, y: np.ndarray, B: int, steps: int, g: np.random.Generator
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Algorithm 2's draws: ``steps`` batches of B distinct rows, each drawn afresh."""
+    for _ in range(steps):
+        j = g.choice(len(X), size=B, replace=False)
+        yield X[j], y[j]
 
 
 def _xy(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:

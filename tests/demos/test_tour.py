@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from demos import tour
 
 from .conftest import assert_files_written
@@ -29,6 +31,38 @@ def test_chain_rule_by_hand_equals_the_engine_and_draws_it(run_demo):
         assert label in drawn
     html = next(p for p in r["files"] if p.name == "backward.html").read_text(encoding="utf-8")
     assert "<html" in html.lower() and "http://" not in html.replace("http://www.w3.org", "")
+
+
+def test_chain_rule_reuses_each_weight_so_the_sum_of_3_3_shows(run_demo):
+    from demos.chain_rule import LAMBDA, START
+
+    r = run_demo("chain_rule")
+    g = r["grads"]
+    delta = g["b"]  # ∂J/∂b = δ: b feeds z alone
+    assert g["w1"] == pytest.approx(delta * START["x1"] + LAMBDA * START["w1"], abs=1e-15)
+    assert g["w2"] == pytest.approx(delta * START["x2"] + LAMBDA * START["w2"], abs=1e-15)
+    assert "∂J/∂w1 = δ·x1 + λ·w1   (two paths)" in r["stdout"]
+    # explain adds the second path's share to w1 and w2 and says so.
+    assert r["transcript"].count("(2 contributions)") == 2
+    assert "∂J/∂w1 +=" in r["transcript"]
+    # w1, w2 and b are drawn as parameters: one fill colour, not the inputs' one.
+    svg = next(p for p in r["files"] if p.name == "graph.svg")
+    fills = _node_fills(svg)
+    assert fills["w1"] == fills["w2"] == fills["b"] != fills["x1"] == fills["x2"]
+
+
+def _node_fills(path: Path) -> dict[str, str]:
+    """The fill colour of each labelled node's record in an SVG drawn by draw_dot."""
+    ns = "{http://www.w3.org/2000/svg}"
+    fills = {}
+    for g in ET.parse(path).getroot().iter(f"{ns}g"):
+        if g.get("class") != "node":
+            continue
+        texts = [t.text for t in g.iter(f"{ns}text")]
+        shapes = [e.get("fill") for e in g if e.tag in (f"{ns}polygon", f"{ns}path")]
+        if len(texts) > 1 and shapes:
+            fills[texts[0]] = shapes[0]
+    return fills
 
 
 def test_the_tour_trains_moons_to_100_percent_on_both_engines(tmp_path, capsys):

@@ -1,4 +1,4 @@
-"""Data sets, splitting, one-hot targets, and mini-batches without replacement."""
+"""Data sets, splitting, one-hot targets, and mini-batches in both schemes (epoch, sample)."""
 
 from __future__ import annotations
 
@@ -133,3 +133,51 @@ def test_batches_check_arguments_when_called():
 def test_generator_arguments_are_checked(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_epoch_scheme_is_the_default_partition():
+    X, y = np.arange(20)[:, None] * 1.0, np.arange(20)
+    default = [yb.tolist() for _, yb in data.batches(X, y, 6, rng=5)]
+    epoch = [yb.tolist() for _, yb in data.batches(X, y, 6, rng=5, scheme="epoch")]
+    assert default == epoch
+    assert sorted(j for batch in epoch for j in batch) == list(
+        range(20)
+    )  # every example exactly once
+
+
+@given(n=st.integers(1, 40), batch_size=st.integers(1, 40), seed=st.integers(0, 2**32))
+def test_sample_scheme_draws_distinct_rows_afresh_each_iteration(n, batch_size, seed):
+    batch_size = min(batch_size, n)  # Algorithm 2 draws B of the n without replacement
+    X, y = np.arange(n)[:, None] * 1.0, np.arange(n)
+    parts = list(data.batches(X, y, batch_size, rng=seed, scheme="sample"))
+    assert len(parts) == -(-n // batch_size)  # by default as many steps as one epoch
+    for Xb, yb in parts:
+        assert len(yb) == batch_size and len(set(yb.tolist())) == batch_size  # no repeats
+        assert np.array_equal(Xb[:, 0], yb)  # rows stay paired
+
+
+def test_sample_scheme_is_not_a_partition_and_reproduces_from_the_seed():
+    X, y = np.zeros((10, 1)), np.arange(10)
+    draws = [yb.tolist() for _, yb in data.batches(X, y, 4, rng=1, scheme="sample", n_iter=50)]
+    assert len(draws) == 50
+    again = [yb.tolist() for _, yb in data.batches(X, y, 4, rng=1, scheme="sample", n_iter=50)]
+    assert draws == again
+    seen = [j for batch in draws[:3] for j in batch]
+    assert len(set(seen)) < len(seen)  # three fresh draws of 4 from 10 share examples here
+    # Over many iterations every example is drawn about B/n of the time.
+    counts = np.bincount([j for batch in draws for j in batch], minlength=10)
+    assert counts.min() > 0 and counts.sum() == 200
+
+
+def test_batch_schemes_check_their_arguments():
+    X, y = np.zeros((5, 1)), np.zeros(5)
+    with pytest.raises(ValueError, match=r"scheme must be 'epoch'.*or 'sample'"):
+        data.batches(X, y, 2, scheme="algorithm2")
+    with pytest.raises(ValueError, match="n_iter is for scheme='sample'"):
+        data.batches(X, y, 2, n_iter=3)
+    with pytest.raises(ValueError, match="shuffle=False keeps the order"):
+        data.batches(X, y, 2, scheme="sample", shuffle=False)
+    with pytest.raises(ValueError, match="batch_size=6 is more than the n = 5"):
+        data.batches(X, y, 6, scheme="sample")
+    with pytest.raises(ValueError, match="n_iter must be an int >= 1"):
+        data.batches(X, y, 2, scheme="sample", n_iter=0)
