@@ -71,6 +71,31 @@ SIGN = Op(
     (lambda g, out, x: g * 0.0,),
 )
 
+
+def _float_dtype(x: np.ndarray) -> Any:
+    return x.dtype if x.dtype.kind == "f" else np.float64
+
+
+# Helpers of pow's rules at a base of 0, where PyTorch's partials are 0: for a ** 0 (any
+# a), and for 0 ** b with b >= 0 (log 0 = -inf would give nan or -inf).
+NOT_ZERO = Op(
+    "not_zero",
+    "≠0",
+    lambda x: 0.0 if x == 0.0 else 1.0,
+    lambda x: (np.asarray(x) != 0).astype(_float_dtype(np.asarray(x))),
+    (lambda g, out, x: g * 0.0,),
+)
+ZERO_BASE = Op(
+    "zero_base",
+    "0^b",
+    lambda a, b: 1.0 if a == 0.0 and b >= 0.0 else 0.0,
+    # (result_type of the operands themselves: a Python number keeps a float32 array's dtype)
+    lambda a, b: ((np.asarray(a) == 0) & (np.asarray(b) >= 0)).astype(
+        np.result_type(a, b, np.float32)
+    ),
+    (lambda g, out, a, b: g * 0.0, lambda g, out, a, b: g * 0.0),
+)
+
 # --- elementwise ops: both engines ------------------------------------------------------
 
 NEG = Op("neg", "-", operator.neg, np.negative, (lambda g, out, x: -g,), ("-1",))
@@ -152,8 +177,11 @@ POW = Op(
     _scalar_pow,
     np.power,
     (
-        lambda g, out, a, b: g * b * POW(a, b - 1),
-        lambda g, out, a, b: g * out * LOG(a),
+        # b·a^(b-1), and 0 where b = 0: the exponent b - 1 becomes 0 there, so 0^-1 = inf
+        # never meets the factor b = 0.
+        lambda g, out, a, b: g * b * POW(a, b - NOT_ZERO(b)),
+        # out·log a, and 0 where a = 0 and b >= 0: log 1 = 0 replaces log 0 = -inf there.
+        lambda g, out, a, b: g * out * LOG(a + ZERO_BASE(a, b)),
     ),
     ("b·a^(b-1)", "out·log a"),
 )

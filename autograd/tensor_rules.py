@@ -315,3 +315,46 @@ WHERE = Op(
     ),
     ("", "1 where cond", "1 where not cond"),
 )
+
+# The smallest entry: max's rule, which finds the entries equal to the result.
+MIN = Op(
+    "min",
+    "min",
+    None,
+    lambda x, axis, keepdims: np.minimum.reduce(x, axis=axis, keepdims=keepdims),
+    MAX.grads,
+    ("1 at the min",),
+)
+
+
+def _inside(x: Any, lo: Any, hi: Any) -> np.ndarray:
+    """1 where lo ≤ x ≤ hi (either bound None: no bound), else 0, in x's float dtype."""
+    x = _data(x)
+    keep = np.ones(x.shape, dtype=bool)
+    if lo is not None:
+        keep &= x >= lo
+    if hi is not None:
+        keep &= x <= hi
+    return keep.astype(x.dtype)
+
+
+# A helper of clamp's rule (its own derivative is zero).
+INSIDE = Op("inside", "inside", None, _inside, (lambda g, out, x, lo, hi: g * 0.0, None, None))
+# The bounds count as inside, as in PyTorch: ∂out/∂x = 1 for lo ≤ x ≤ hi, else 0.
+CLAMP = Op(
+    "clamp",
+    "clamp",
+    None,
+    lambda x, lo, hi: np.clip(x, lo, hi),
+    (lambda g, out, x, lo, hi: g * INSIDE(x, lo, hi), None, None),
+    ("1 if lo ≤ x ≤ hi else 0", "", ""),
+)
+# To another float dtype (t.float(), t.double()): the gradient goes back in x's dtype.
+CAST = Op(
+    "cast",
+    "cast",
+    None,
+    lambda x, dtype: x.astype(dtype),
+    (lambda g, out, x, dtype: CAST(g, x.dtype), None),
+    ("1", ""),
+)

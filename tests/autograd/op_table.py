@@ -159,7 +159,7 @@ TENSOR_ONLY = [
     ),
     Row(
         "max",
-        lambda x: x.max(axis=-1),
+        lambda x: x.amax(axis=-1),
         lambda x: x.max(axis=-1),
         lambda t, x: x.amax(dim=-1),
         scalar=False,
@@ -195,7 +195,7 @@ TENSOR_ONLY = [
     ),
     Row(
         "transpose",
-        lambda x: x.transpose(2, 0, 1),
+        lambda x: x.permute(2, 0, 1),
         lambda x: x.transpose(2, 0, 1),
         lambda t, x: x.permute(2, 0, 1),
         scalar=False,
