@@ -194,7 +194,7 @@ def test_a_result_of_another_shape_or_dtype_raises_and_changes_nothing(torch) ->
     with pytest.raises(RuntimeError):
         torch.ones(3).add_(torch.ones(2, 3))
     mask = Tensor([1.0, 2.0]) > 1
-    with pytest.raises(TypeError, match="dtype float64 cannot be written into.*bool"):
+    with pytest.raises(TypeError, match=r"dtype float64 cannot be written into.*bool"):
         mask += 0.5
     with pytest.raises(RuntimeError, match="can't be cast"):
         (torch.tensor([1.0, 2.0]) > 1).add_(0.5)
