@@ -25,6 +25,7 @@ INPLACE = [
     ("clamp_ min", lambda t, x: t.clamp_(min=0.1)),
 ]
 IDS = [name for name, _ in INPLACE]
+B_ROW = np.array([7.0, 8.0, 9.0])
 
 
 def _pair(rng):
@@ -73,6 +74,24 @@ def test_sgd_loop_matches_torch(torch, rng) -> None:
     np.testing.assert_allclose(ours[0].data, theirs[0].detach().numpy(), rtol=1e-13, atol=1e-15)
 
 
+def test_inplace_methods_give_numpys_numbers_and_return_the_tensor() -> None:
+    a = np.array([[1.0, -2.0, 3.0], [0.5, 2.0, -1.0]])
+    x = np.full((2, 3), 4.0)
+    for update, expected in [
+        (lambda t: t.__iadd__(x), a + x),
+        (lambda t: t.add_(Tensor(x), alpha=0.5), a + 0.5 * x),
+        (lambda t: t.sub_(x, alpha=2), a - 2 * x),
+        (lambda t: t.__itruediv__(x), a / x),
+        (lambda t: t.zero_(), np.zeros_like(a)),
+        (lambda t: t.fill_(Tensor(2.5)), np.full_like(a, 2.5)),
+        (lambda t: t.copy_(B_ROW), np.broadcast_to(B_ROW, a.shape)),
+        (lambda t: t.clamp_(-1.0, 1.0), np.clip(a, -1.0, 1.0)),
+    ]:
+        t = Tensor(a.copy())
+        assert update(t) is t
+        np.testing.assert_array_equal(t.data, expected)
+
+
 @pytest.mark.parametrize(("name", "update"), INPLACE, ids=IDS)
 def test_inplace_methods_match_torch_and_return_the_tensor(name, update, torch, rng) -> None:
     a, x = _pair(rng)
@@ -86,12 +105,18 @@ def test_inplace_methods_match_torch_and_return_the_tensor(name, update, torch, 
 
 
 @pytest.mark.parametrize(("name", "update"), INPLACE, ids=IDS)
-def test_inplace_on_a_leaf_that_requires_grad_raises_as_torch(name, update, torch, rng) -> None:
+def test_inplace_on_a_leaf_that_requires_grad_raises_and_changes_nothing(name, update, rng) -> None:
     a, x = _pair(rng)
     t = Tensor(a.copy(), requires_grad=True)
-    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+    with pytest.raises(RuntimeError, match=r"leaf Variable that requires grad.*no_grad\(\)"):
         update(t, Tensor(x))
     np.testing.assert_array_equal(t.data, a)
+    assert t.grad_fn is None and t.requires_grad
+
+
+@pytest.mark.parametrize(("name", "update"), INPLACE, ids=IDS)
+def test_torch_refuses_the_same_inplace_updates(name, update, torch, rng) -> None:
+    a, x = _pair(rng)
     tt = torch.tensor(a.copy(), requires_grad=True)
     with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
         update(tt, torch.tensor(x))

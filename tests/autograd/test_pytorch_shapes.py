@@ -123,6 +123,12 @@ def test_view_where_a_copy_is_needed_raises_naming_reshape(torch) -> None:
         Tensor(x).view(np.float32)
 
 
+def test_size_numel_dim_are_pytorchs_methods() -> None:
+    t = Tensor(np.ones((2, 3, 4)))
+    assert t.size() == t.shape == (2, 3, 4) and t.size(0) == 2 and t.size(-2) == 3
+    assert t.numel() == 24 and t.dim() == t.ndim == 3
+
+
 def test_size_numel_dim_match_torch(torch) -> None:
     x = np.ones((2, 3, 4))
     t, tt = Tensor(x), torch.tensor(x)

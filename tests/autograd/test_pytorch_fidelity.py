@@ -1,0 +1,306 @@
+"""PyTorch spellings on a Tensor give PyTorch's result: comparisons, scalars, pow at 0,
+``backward(gradient=, retain_graph=)``, clamp, casts, and what ``.grad`` is."""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+import pytest
+
+from autograd import Tensor, Value, gradcheck, no_grad, where
+
+COMPARISONS = [operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge]
+A = np.array([[1.0, -2.0, 3.0], [0.0, 2.0, -1.0]])
+B = np.array([1.0, 2.0, -1.0])
+
+
+# Comparisons: elementwise, bool, no history. ---------------------------------------------
+@pytest.mark.parametrize("op", COMPARISONS, ids=lambda op: op.__name__)
+def test_comparisons_are_elementwise_bool_tensors_with_no_history(op, torch) -> None:
+    t = Tensor(A, requires_grad=True)
+    tt = torch.tensor(A, requires_grad=True)
+    for other, tother in [(Tensor(B), torch.tensor(B)), (2.0, 2.0), (0, 0)]:
+        for ours, theirs in [(op(t, other), op(tt, tother)), (op(other, t), op(tother, tt))]:
+            assert isinstance(ours, Tensor) and ours.dtype == np.bool_
+            assert not ours.requires_grad and ours.grad_fn is None
+            np.testing.assert_array_equal(ours.data, theirs.numpy())
+    np.testing.assert_array_equal(op(B, t).data, op(torch.tensor(B), tt).numpy())  # ndarray
+
+
+@pytest.mark.parametrize("op", COMPARISONS, ids=lambda op: op.__name__)
+def test_comparisons_equal_numpys_elementwise_answer(op) -> None:
+    t = Tensor(A, requires_grad=True)
+    for other in [Tensor(B), B, 2.0, 0]:
+        out = op(t, other)
+        assert out.dtype == np.bool_ and not out.requires_grad
+        np.testing.assert_array_equal(out.data, op(A, getattr(other, "data", other)))
+    mask = t > 0
+    np.testing.assert_array_equal(t[mask].data, A[A > 0])
+    np.testing.assert_array_equal((t * mask).data, A * (A > 0))
+    np.testing.assert_array_equal(where(mask, t, 0.0).data, np.where(A > 0, A, 0.0))
+
+
+def test_a_mask_indexes_selects_and_multiplies_as_in_torch(torch) -> None:
+    x, tx = Tensor(A, requires_grad=True), torch.tensor(A, requires_grad=True)
+    picked = x[x > 0]
+    J = picked.sum() + where(x < 0, x * 2, x).sum() + (x * (x >= 1)).sum()
+    tJ = tx[tx > 0].sum() + torch.where(tx < 0, tx * 2, tx).sum() + (tx * (tx >= 1)).sum()
+    np.testing.assert_array_equal(picked.data, tx[tx > 0].detach().numpy())
+    J.backward()
+    tJ.backward()
+    np.testing.assert_allclose(J.item(), tJ.item())
+    np.testing.assert_array_equal(x.grad, tx.grad.numpy())
+
+
+def test_masks_combine_and_count_as_in_torch(torch) -> None:
+    t, tt = Tensor(A), torch.tensor(A)
+    for f in [
+        lambda a: (a > 0) & (a < 3),
+        lambda a: (a > 0) | (a < -1),
+        lambda a: (a > 0) ^ (a < 3),
+        lambda a: ~(a > 0),
+        lambda a: (a > 0).sum(),
+        lambda a: (a > 0).float().mean(),
+        lambda a: (a > 0).double() * 2.5,
+        lambda a: (a == a.amax(dim=1, keepdim=True)).long(),
+        lambda a: a.bool(),
+    ]:
+        ours, theirs = f(t), f(tt)
+        assert ours.dtype == np.dtype(str(theirs.dtype).removeprefix("torch."))
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+def test_bitwise_operators_on_float_tensors_raise_as_torch(torch) -> None:
+    with pytest.raises(TypeError, match="bool"):
+        Tensor(A) & Tensor(A)
+    with pytest.raises(RuntimeError):
+        torch.tensor(A) & torch.tensor(A)
+
+
+def test_tensors_hash_by_identity_and_stay_usable_in_sets_and_dicts() -> None:
+    a, b = Tensor([1.0]), Tensor([1.0])
+    assert len({a, b}) == 2 and {a: 1, b: 2}[a] == 1
+    assert hash(a) == object.__hash__(a)
+    assert a in [a] and a is not b
+    a.requires_grad_(), b.requires_grad_()
+    J = (a * b + a * a).sum()  # the engine keeps nodes in sets
+    J.backward()
+    np.testing.assert_array_equal(a.grad, [3.0])
+
+
+def test_a_bool_tensor_cannot_require_grad(torch) -> None:
+    mask = Tensor(A) > 0
+    with pytest.raises(RuntimeError, match="floating-point"):
+        mask.requires_grad_()
+    with pytest.raises(RuntimeError, match="floating point"):
+        (torch.tensor(A) > 0).requires_grad_()
+    assert mask.detach().dtype == np.bool_
+
+
+def test_a_comparison_with_a_bad_shape_or_type_raises() -> None:
+    with pytest.raises(ValueError, match=r"\(2, 3\) and \(2,\)"):
+        _ = Tensor(A) < np.ones(2)
+    with pytest.raises(TypeError):
+        _ = Tensor(A) < "a"
+    assert (Tensor(A) == "a") is False  # Python's answer for unrelated types, as torch's
+
+
+# One number out of a tensor. ----------------------------------------------------------------
+def test_float_int_bool_and_format_give_the_one_number() -> None:
+    assert float(Tensor([[2.75]])) == 2.75 and int(Tensor(-2.75)) == -2
+    assert bool(Tensor([0.5])) and not bool(Tensor(0.0)) and bool(Tensor(A)[0, 0] > 0)
+    assert f"{Tensor(2.0 / 3.0):.2f}" == "0.67"
+    with pytest.raises(ValueError, match="one element"):
+        int(Tensor(A))
+    with pytest.raises(RuntimeError, match="ambiguous"):
+        bool(Tensor(A))
+
+
+def test_float_int_bool_and_format_of_one_element_tensors_as_torch(torch) -> None:
+    for x in [2.75, -2.75, 0.0]:
+        for shape in [(), (1,), (1, 1)]:
+            a = np.full(shape, x)
+            t, tt = Tensor(a), torch.tensor(a)
+            assert float(t) == float(tt) and int(t) == int(tt) and bool(t) == bool(tt)
+        assert format(Tensor(x), ".2f") == format(torch.tensor(x), ".2f") == f"{x:.2f}"
+        assert f"{Tensor(x, requires_grad=True):.3e}" == f"{x:.3e}"
+
+
+def test_many_elements_refuse_as_torch(torch) -> None:
+    t, tt = Tensor(A), torch.tensor(A)
+    with pytest.raises(ValueError, match="one element"):
+        float(t)
+    with pytest.raises(ValueError, match="one element"):
+        float(tt)
+    with pytest.raises(RuntimeError, match="more than one value is ambiguous"):
+        bool(t > 0)
+    with pytest.raises(RuntimeError, match="more than one value is ambiguous"):
+        bool(tt > 0)
+    with pytest.raises(RuntimeError, match="no values is ambiguous"):
+        bool(Tensor(np.ones(0)))
+    with pytest.raises(TypeError, match=r"item\(\)"):
+        format(Tensor([1.5]), ".2f")
+    with pytest.raises(TypeError):
+        format(torch.tensor([1.5]), ".2f")
+    assert format(t) == str(t)
+
+
+# pow at a base of 0: both partials 0 where PyTorch gives 0, on both engines. -------------------
+POW_CASES = [(0.0, 0.0), (0.0, 2.0), (0.0, 0.5), (0.0, 1.0), (0.0, -1.0), (2.0, 0.0), (-3.0, 2.0)]
+
+
+@pytest.mark.parametrize(("a", "b"), POW_CASES)
+def test_pow_gradients_at_zero_match_torch_on_both_engines(a, b, torch) -> None:
+    ta = torch.tensor(a, requires_grad=True)
+    tb = torch.tensor(b, requires_grad=True)
+    (ta**tb).backward()
+    va, vb = Value(a), Value(b)
+    (va**vb).backward()
+    xa, xb = Tensor([a], requires_grad=True), Tensor([b], requires_grad=True)
+    (xa**xb).sum().backward()
+    for ours_a, ours_b in [(va.grad, vb.grad), (xa.grad[0], xb.grad[0])]:
+        np.testing.assert_array_equal([ours_a, ours_b], [ta.grad.item(), tb.grad.item()])
+
+
+def test_x_to_the_zero_and_zero_to_the_b_have_gradient_zero_at_zero() -> None:
+    x = Value(0.0)
+    (x**0).backward()
+    assert x.grad == 0.0
+    b = Value(3.0)
+    (0.0**b).backward()
+    assert b.grad == 0.0
+    t = Tensor([0.0, 1.5], requires_grad=True)
+    (t**0 + 0**t).sum().backward()
+    np.testing.assert_array_equal(t.grad, [0.0, 0.0])
+    # Away from 0 the rule is b·a^(b-1) and out·log a, as before.
+    assert gradcheck(lambda a, e: a**e, [Tensor([0.7, 1.3]), Tensor([0.0, 2.5])])
+
+
+# backward(gradient=, retain_graph=). ---------------------------------------------------------
+def test_backward_gradient_is_copied_into_the_leaf() -> None:
+    G = np.array([1.0, 2.0, 3.0])
+    x = Tensor(np.zeros(3), requires_grad=True)
+    x.backward(G)
+    assert x.grad is not G and not np.shares_memory(x.grad, G)
+    G[0] = 100.0
+    np.testing.assert_array_equal(x.grad, [1.0, 2.0, 3.0])
+    gT = Tensor([4.0, 5.0, 6.0])
+    x.grad = None
+    x.backward(gradient=gT)
+    gT.data[0] = 100.0
+    np.testing.assert_array_equal(x.grad, [4.0, 5.0, 6.0])
+    y = Tensor(np.zeros(3), requires_grad=True)
+    root = y * 1.0
+    root.backward(G)
+    assert not np.shares_memory(root.grad, G)
+
+
+def test_torch_copies_the_backward_gradient_too(torch) -> None:
+    tG = torch.tensor([1.0, 2.0, 3.0])
+    tx = torch.zeros(3, requires_grad=True)
+    tx.backward(tG)
+    tG[0] = 100.0
+    np.testing.assert_array_equal(tx.grad.numpy(), [1.0, 2.0, 3.0])
+
+
+def test_backward_accepts_retain_graph_and_the_graph_is_retained() -> None:
+    x = Tensor([0.5, -1.0], requires_grad=True)
+    J = (x * x).sum()
+    J.backward(retain_graph=False)  # retained all the same: a second pass accumulates
+    J.backward(retain_graph=True)
+    np.testing.assert_array_equal(x.grad, [2.0, -4.0])
+    v = Value(3.0)
+    w = v * v
+    w.backward(retain_graph=True)
+    assert v.grad == 6.0
+
+
+def test_backward_accepts_retain_graph_and_accumulates_as_torch(torch) -> None:
+    x, tx = Tensor(A, requires_grad=True), torch.tensor(A, requires_grad=True)
+    J, tJ = (x * x).tanh().sum(), (tx * tx).tanh().sum()
+    J.backward(retain_graph=True)
+    J.backward()
+    tJ.backward(retain_graph=True)
+    tJ.backward()
+    np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-12, atol=1e-14)
+    y = Tensor(A, requires_grad=True)
+    (y * 2).backward(np.ones_like(A), True)  # positional, PyTorch's order
+    np.testing.assert_array_equal(y.grad, np.full_like(A, 2.0))
+
+
+# clamp: 1 inside [min, max] (bounds included), 0 outside, as PyTorch. -------------------------
+CLAMPS = [
+    lambda t: t.clamp(-1.0, 2.0),
+    lambda t: t.clamp(min=0.0),
+    lambda t: t.clamp(max=1),
+    lambda t: t.clamp(2.0, 1.0),  # min > max: every entry is max
+    lambda t: t.clip(-1.0, 1.0),
+]
+
+
+@pytest.mark.parametrize("f", CLAMPS)
+def test_clamp_values_and_gradients_match_torch_at_the_bounds(f, torch) -> None:
+    a = np.array([-2.0, -1.0, -0.5, 0.0, 1.0, 2.0, 3.0, np.nan])
+    t, tt = Tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    out, tout = f(t), f(tt)
+    np.testing.assert_array_equal(out.data, tout.detach().numpy())
+    out.backward(np.arange(1.0, 9.0))
+    tout.backward(torch.arange(1.0, 9.0))
+    np.testing.assert_array_equal(t.grad, tt.grad.numpy())
+
+
+def test_clamp_passes_gradcheck_inside_and_outside() -> None:
+    b = Tensor([-1.0, 0.0, 1.0, 2.0], requires_grad=True)
+    b.clamp(-1.0, 1.0).sum().backward()
+    np.testing.assert_array_equal(b.grad, [1.0, 1.0, 1.0, 0.0])  # the bounds are inside
+    x = Tensor([-1.7, -0.3, 0.4, 1.9])
+    assert gradcheck(lambda t: t.clamp(-1.0, 1.0) * 2.0, [x])
+    with pytest.raises(ValueError, match="min or max"):
+        x.clamp()
+
+
+# Casts. ------------------------------------------------------------------------------------
+def test_float_cast_is_float32_and_its_gradient_comes_back_in_float64() -> None:
+    x = Tensor(A, requires_grad=True)
+    y = x.float()
+    assert y.dtype == np.float32 and x.double() is x and (x > 0).long().dtype == np.int64
+    (y * 2).sum().backward()
+    assert x.grad.dtype == np.float64
+    np.testing.assert_array_equal(x.grad, np.full_like(A, 2.0))
+
+
+def test_float_and_double_casts_match_torch_and_pass_the_gradient_back(torch) -> None:
+    x, tx = Tensor(A, requires_grad=True), torch.tensor(A, requires_grad=True)
+    y, ty = x.float(), tx.float()
+    assert y.dtype == np.float32 and str(ty.dtype) == "torch.float32"
+    assert x.double() is x and tx.double() is tx
+    (y * y).sum().backward()
+    (ty * ty).sum().backward()
+    assert x.grad.dtype == np.float64
+    np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-6)
+
+
+# .grad is a numpy array (documented in docs/pytorch.md). ---------------------------------
+def test_grad_is_a_numpy_array_to_use_with_numpy() -> None:
+    x = Tensor(A, requires_grad=True)
+    (x * x).sum().backward()
+    assert type(x.grad) is np.ndarray
+    np.testing.assert_array_equal(x.grad, 2 * A)
+    assert np.linalg.norm(x.grad) == pytest.approx(2 * np.sqrt((A * A).sum()))
+
+
+def test_grad_is_a_numpy_array_and_its_numbers_match_torchs(torch) -> None:
+    x, tx = Tensor(A, requires_grad=True), torch.tensor(A, requires_grad=True)
+    (x * x).sum().backward()
+    (tx * tx).sum().backward()
+    assert type(x.grad) is np.ndarray
+    g, tg = x.grad, tx.grad
+    assert np.linalg.norm(g) == pytest.approx(tg.norm().item(), rel=1e-15)
+    assert g.sum() == tg.sum().item() and g.max() == tg.max().item()
+    assert np.std(g, ddof=1) == pytest.approx(tg.std().item(), rel=1e-14)  # torch: unbiased
+    # PyTorch's `p.grad.zero_()` and `optimizer.zero_grad()`: here `p.grad = None`.
+    with no_grad():
+        x -= 0.1 * x.grad
+    x.grad = None
+    assert x.grad is None
