@@ -151,6 +151,24 @@ class Reductions:
         d, keep = _axis_keep(self, dim, keepdim, axis, keepdims)
         return constant(np.argmin(self._data, axis=d, keepdims=keep).astype(np.int64))
 
+    def any(
+        self, dim: Any = None, keepdim: Any = None, *, axis: Any = None, keepdims: Any = None
+    ) -> Any:
+        """Whether any entry is nonzero (along ``dim``): a bool tensor with no history."""
+        from .tensor_torch import constant
+
+        d, keep = _axis_keep(self, dim, keepdim, axis, keepdims)
+        return constant(np.any(self._data, axis=d, keepdims=keep))
+
+    def all(
+        self, dim: Any = None, keepdim: Any = None, *, axis: Any = None, keepdims: Any = None
+    ) -> Any:
+        """Whether every entry is nonzero (along ``dim``): a bool tensor with no history."""
+        from .tensor_torch import constant
+
+        d, keep = _axis_keep(self, dim, keepdim, axis, keepdims)
+        return constant(np.all(self._data, axis=d, keepdims=keep))
+
     def logsumexp(
         self, dim: Any = None, keepdim: Any = None, *, axis: Any = None, keepdims: Any = None
     ) -> Any:

@@ -14,7 +14,7 @@ import numpy as np
 
 from .node import Node
 from .ops import Op
-from .rules import EXP
+from .rules import EXP, passthrough
 
 
 def _data(x: Any) -> Any:
@@ -358,3 +358,5 @@ CAST = Op(
     (lambda g, out, x, dtype: CAST(g, x.dtype), None),
     ("1", ""),
 )
+# A copy with its own array (t.clone()): the gradient passes through.
+CLONE = Op("clone", "clone", None, lambda x: x.copy(), (passthrough,), ("1",))

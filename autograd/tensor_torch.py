@@ -126,6 +126,20 @@ class TorchMethods:
             f"{self.shape}: format t.item() instead"
         )
 
+    def __contains__(self, element: Any) -> bool:
+        """``x in t``: whether any entry equals ``x`` (PyTorch's meaning, not a row)."""
+        return bool(np.any(self._data == _other(element)))
+
+    def tolist(self) -> Any:
+        """The entries as (nested) Python lists of numbers."""
+        return self._data.tolist()
+
+    def clone(self) -> Any:
+        """A copy with its own array; the gradient flows back through it (PyTorch's clone)."""
+        if self._data.dtype.kind != "f":
+            return constant(self._data.copy())
+        return self._apply(T.CLONE, self)
+
     # dtypes (PyTorch's names: float is float32, double is float64). ----------------------
     def float(self) -> Any:
         """The tensor in float32 (itself if it is float32 already); differentiable."""

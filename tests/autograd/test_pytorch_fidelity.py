@@ -291,7 +291,8 @@ def test_grad_is_a_numpy_array_to_use_with_numpy() -> None:
 
 
 def test_grad_is_a_numpy_array_and_its_numbers_match_torchs(torch) -> None:
-    x, tx = Tensor(A, requires_grad=True), torch.tensor(A, requires_grad=True)
+    # A copy: Tensor(array) shares the array (as torch.from_numpy), and -= below writes.
+    x, tx = Tensor(A.copy(), requires_grad=True), torch.tensor(A, requires_grad=True)
     (x * x).sum().backward()
     (tx * tx).sum().backward()
     assert type(x.grad) is np.ndarray
@@ -304,3 +305,33 @@ def test_grad_is_a_numpy_array_and_its_numbers_match_torchs(torch) -> None:
         x -= 0.1 * x.grad
     x.grad = None
     assert x.grad is None
+
+
+# Small methods PyTorch code calls. -------------------------------------------------------
+def test_any_all_contains_tolist_and_clone_match_torch(torch) -> None:
+    t, tt = Tensor(A), torch.tensor(A)
+    for f in [
+        lambda a: (a > 0).any(),
+        lambda a: (a > 0).all(),
+        lambda a: (a > -3).all(dim=1),
+        lambda a: a.any(0, keepdim=True),
+    ]:
+        ours, theirs = f(t), f(tt)
+        assert ours.dtype == np.bool_
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+    assert (2.0 in t) == (2.0 in tt) is True and (7.0 in t) == (7.0 in tt) is False
+    assert t.tolist() == tt.tolist()
+    x, tx = Tensor(A, requires_grad=True), torch.tensor(A, requires_grad=True)
+    (x.clone() * x).sum().backward()
+    (tx.clone() * tx).sum().backward()
+    np.testing.assert_array_equal(x.grad, tx.grad.numpy())
+
+
+def test_clone_owns_its_array_and_passes_the_gradient() -> None:
+    x = Tensor(A, requires_grad=True)
+    y = x.clone()
+    assert not np.shares_memory(y.data, x.data) and y.grad_fn is not None
+    (y * 3.0).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.full_like(A, 3.0))
+    assert (Tensor(A) > 0).clone().dtype == np.bool_
+    assert 3.0 in Tensor(A) and 9.0 not in Tensor(A)

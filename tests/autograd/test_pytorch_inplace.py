@@ -202,6 +202,15 @@ def test_an_update_after_backward_writes_into_the_same_array() -> None:
     np.testing.assert_array_equal(arr, np.zeros(3))
 
 
+def test_a_callers_array_is_shared_as_torch_from_numpy_shares_it(torch) -> None:
+    arr, tarr = np.ones(3), np.ones(3)
+    t, tt = Tensor(arr), torch.from_numpy(tarr)
+    t += 1.0
+    tt += 1.0
+    np.testing.assert_array_equal(arr, tarr)
+    np.testing.assert_array_equal(arr, np.full(3, 2.0))
+
+
 def test_a_callers_read_only_array_is_left_as_it_was() -> None:
     arr = np.ones(3)
     arr.flags.writeable = False
@@ -234,11 +243,17 @@ def test_float32_stays_float32_through_inplace_updates() -> None:
     np.testing.assert_array_equal(t.data, np.full(3, 0.75, dtype=np.float32))
 
 
-def test_value_augmented_assignment_rebinds_as_micrograd() -> None:
-    micrograd = pytest.importorskip("micrograd.engine")
-    for V in (Value, micrograd.Value):
-        v = V(3.0)
-        kept = v
-        v -= 1.0
-        v *= 2.0
-        assert v is not kept and kept.data == 3.0 and v.data == 4.0
+def _rebind(V: type) -> None:
+    v = V(3.0)
+    kept = v
+    v -= 1.0
+    v *= 2.0
+    assert v is not kept and kept.data == 3.0 and v.data == 4.0
+
+
+def test_value_augmented_assignment_makes_a_new_node() -> None:
+    _rebind(Value)
+
+
+def test_micrograd_rebinds_the_same_way() -> None:
+    _rebind(pytest.importorskip("micrograd.engine").Value)
