@@ -33,11 +33,14 @@ def _alias(name: str, value: Any, alias_name: str, alias: Any, default: Any) -> 
 
 
 def _axis_keep(self: Any, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> tuple:
-    d = _alias("dim", dim, "axis", axis, None)
-    keep = bool(_alias("keepdim", keepdim, "keepdims", keepdims, False))
-    if isinstance(d, tuple) and not d:  # amax's dim=(): every dimension
-        d = None
-    return normalize_axis(d, self._data.ndim), keep
+    if axis is not None or keepdims is not None:  # numpy's spellings
+        dim = _alias("dim", dim, "axis", axis, None)
+        keepdim = _alias("keepdim", keepdim, "keepdims", keepdims, False)
+    if dim is None:  # written for speed: a loss's full sum or mean runs this every step
+        return None, bool(keepdim)
+    if isinstance(dim, tuple) and not dim:  # amax's dim=(): every dimension
+        return None, bool(keepdim)
+    return normalize_axis(dim, self._data.ndim), bool(keepdim)
 
 
 def _one_dim(self: Any, name: str, d: Any) -> None:
