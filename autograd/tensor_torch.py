@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import tensor_rules as T
+from . import tensor_elementwise as E
 from .node import Node
 
 
@@ -138,7 +138,7 @@ class TorchMethods:
         """A copy with its own array; the gradient flows back through it (PyTorch's clone)."""
         if self._data.dtype.kind != "f":
             return constant(self._data.copy())
-        return self._apply(T.CLONE, self)
+        return self._apply(E.CLONE, self)
 
     # dtypes (PyTorch's names: float is float32, double is float64). ----------------------
     def float(self) -> Any:
@@ -162,7 +162,7 @@ class TorchMethods:
             return self
         if self._data.dtype.kind != "f":  # a mask or indices: no gradient to pass back
             return constant(self._data.astype(dtype))
-        return self._apply(T.CAST, self, np.dtype(dtype))
+        return self._apply(E.CAST, self, np.dtype(dtype))
 
     # clamp (elementwise, with PyTorch's gradient at the bounds). ---------------------------
     def clamp(self, min: Any = None, max: Any = None) -> Any:
@@ -170,7 +170,7 @@ class TorchMethods:
         lo, hi = _bound(min, "min"), _bound(max, "max")
         if lo is None and hi is None:
             raise ValueError("clamp needs min or max (at least one of them not None)")
-        return self._apply(T.CLAMP, self, lo, hi)
+        return self._apply(E.CLAMP, self, lo, hi)
 
     clip = clamp  # PyTorch's alias
 
