@@ -7,7 +7,8 @@ PyTorch. The rules:
   into its array (so views and aliases of it see the change, as in PyTorch) or, when a graph
   waiting for ``backward()`` holds that array read-only (`autograd.saved`), by assigning a
   new array to ``.data``, which makes that ``backward()`` raise instead of returning
-  gradients of values that are gone;
+  gradients of values that are gone (a view of a held array refuses instead: a new array
+  would no longer change the tensor it views);
 * outside `no_grad`, a leaf that requires grad refuses, with PyTorch's error ("a leaf
   Variable that requires grad is being used in an in-place operation"); so does a tensor
   with a history, or one taking in a tensor that requires grad, naming the out-of-place form
@@ -99,12 +100,16 @@ class InPlace:
             )
         if _writeable(data):
             data[...] = new
-        elif data.dtype.kind == "f":
+        elif data.base is None and data.dtype.kind == "f":
             self.data = new.astype(data.dtype)  # a new array: moves the data clock
         else:
+            # A view would stop sharing the array it views (whose tensor PyTorch would
+            # change); a mask or indices cannot take a float array through ``.data``.
             raise RuntimeError(
-                f"{name}: this {data.dtype} tensor's array is read-only (a graph waiting for "
-                "backward() holds it, or it was given read-only); update a copy instead"
+                f"{name}: this tensor's array is read-only (a graph waiting for backward() "
+                "holds it or the array it is a view of, or it was given read-only) and "
+                f"{'is a view' if data.base is not None else f'is {data.dtype}'}; run "
+                "backward() (or drop that graph) first, or update a copy"
             )
         return self
 

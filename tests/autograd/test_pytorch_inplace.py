@@ -191,6 +191,20 @@ def test_an_intermediate_updated_under_no_grad_raises_at_backward() -> None:
         J.backward()
 
 
+def test_a_view_of_an_array_a_graph_holds_refuses_rather_than_stop_sharing() -> None:
+    W = Tensor(np.ones((2, 3)), requires_grad=True)
+    with no_grad():
+        row = W[0]  # a view of W's array
+    J = (W * W).sum()
+    with no_grad(), pytest.raises(RuntimeError, match=r"is a view.*run backward"):
+        row.zero_()
+    np.testing.assert_array_equal(W.data, np.ones((2, 3)))
+    J.backward()
+    with no_grad():
+        row.zero_()  # released: written through to W, as in PyTorch
+    np.testing.assert_array_equal(W.data, [[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
+
+
 def test_an_update_after_backward_writes_into_the_same_array() -> None:
     W = Tensor(np.ones(3), requires_grad=True)
     J = (W * W).sum()
