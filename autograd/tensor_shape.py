@@ -46,7 +46,11 @@ class ShapeMethods:
     def size(self, dim: int | None = None) -> Any:
         """The shape as a tuple, or the size of dimension ``dim`` (PyTorch's ``size``)."""
         shape = self._data.shape
-        return shape if dim is None else shape[_dim(dim, len(shape))] if shape else 1
+        if dim is None:
+            return shape
+        if not shape:
+            raise IndexError(f"size({dim!r}): a 0-d tensor has no dimensions")
+        return shape[_dim(dim, len(shape))]
 
     def numel(self) -> int:
         """The number of entries."""
@@ -90,7 +94,8 @@ class ShapeMethods:
         nd = self._data.ndim
         d0, d1 = _dim(dims[0], nd), _dim(dims[1], nd)
         axes = list(range(nd))
-        axes[d0], axes[d1] = axes[d1], axes[d0]
+        if nd:  # (a 0-d tensor has nothing to swap)
+            axes[d0], axes[d1] = axes[d1], axes[d0]
         return self._apply(T.TRANSPOSE, self, tuple(axes))
 
     def permute(self, *dims: Any) -> Any:

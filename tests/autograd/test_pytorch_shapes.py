@@ -140,6 +140,26 @@ def test_size_numel_dim_match_torch(torch) -> None:
         t.size(3)
 
 
+def test_a_0d_tensor_as_torch(torch) -> None:
+    s, ts = Tensor(2.0), torch.tensor(2.0)
+    for f in [
+        lambda t: t.transpose(0, -1),
+        lambda t: t.unsqueeze(0),
+        lambda t: t.squeeze(0),
+        lambda t: t.flatten(),
+        lambda t: t.max(0).values,
+        lambda t: t.sum(0),
+        lambda t: t.softmax(0),
+    ]:
+        ours, theirs = f(s), f(ts)
+        assert ours.shape == tuple(theirs.shape)
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+    with pytest.raises(IndexError, match="no dimensions"):
+        s.size(0)
+    with pytest.raises(IndexError, match="no dimensions"):
+        ts.size(0)
+
+
 def test_bad_dims_raise_naming_them() -> None:
     t = Tensor(np.ones((2, 3)))
     with pytest.raises(IndexError, match="dim 2 is out of range"):
