@@ -24,15 +24,15 @@ def _inside(x: Any, lo: Any, hi: Any) -> np.ndarray:
 
 
 # A helper of clamp's rule (its own derivative is zero).
-INSIDE = Op("inside", "inside", None, _inside, (lambda g, out, x, lo, hi: g * 0.0, None, None))
+INSIDE = Op("inside", "inside", None, _inside, (lambda g, out, x, lo, hi: g * 0.0,))
 # The bounds count as inside, as in PyTorch: ∂out/∂x = 1 for lo ≤ x ≤ hi, else 0.
 CLAMP = Op(
     "clamp",
     "clamp",
     None,
     lambda x, lo, hi: np.clip(x, lo, hi),
-    (lambda g, out, x, lo, hi: g * INSIDE(x, lo, hi), None, None),
-    ("1 if lo ≤ x ≤ hi else 0", "", ""),
+    (lambda g, out, x, lo, hi: g * INSIDE(x, lo, hi),),  # lo, hi: options, as an axis
+    ("1 if lo ≤ x ≤ hi else 0",),
 )
 # To another float dtype (t.float(), t.double()): the gradient goes back in x's dtype.
 CAST = Op(
@@ -40,8 +40,8 @@ CAST = Op(
     "cast",
     None,
     lambda x, dtype: x.astype(dtype),
-    (lambda g, out, x, dtype: CAST(g, x.dtype), None),
-    ("1", ""),
+    (lambda g, out, x, dtype: CAST(g, x.dtype),),
+    ("1",),
 )
 # A copy with its own array (t.clone()): the gradient passes through.
 CLONE = Op("clone", "clone", None, lambda x: x.copy(), (passthrough,), ("1",))

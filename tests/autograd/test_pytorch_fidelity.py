@@ -335,3 +335,22 @@ def test_clone_owns_its_array_and_passes_the_gradient() -> None:
     np.testing.assert_array_equal(x.grad, np.full_like(A, 3.0))
     assert (Tensor(A) > 0).clone().dtype == np.bool_
     assert 3.0 in Tensor(A) and 9.0 not in Tensor(A)
+
+
+def test_graphs_of_these_methods_draw_and_explain() -> None:
+    from autograd import draw_dot, explain
+
+    x = Tensor(A, requires_grad=True)
+    J = (
+        x.max(1).values.sum()
+        + x.clamp(-1.0, 1.0).sum()
+        + (x * (x > 0)).sum()
+        + x.permute(1, 0).amin()
+        + x.clone().float().double().sum()
+        + (x**0).sum()
+    )
+    J.backward()
+    dot = draw_dot(J).source
+    assert "clamp" in dot and "cast" in dot and "clone" in dot
+    text = str(explain(J))
+    assert "clamp(v0, lo=-1.0, hi=1.0)" in text and "dtype('float32')" in text
