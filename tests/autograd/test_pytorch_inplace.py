@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from autograd import Tensor, Value, no_grad
 
@@ -271,3 +274,30 @@ def test_value_augmented_assignment_makes_a_new_node() -> None:
 
 def test_micrograd_rebinds_the_same_way() -> None:
     _rebind(pytest.importorskip("micrograd.engine").Value)
+
+
+@given(
+    hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3),
+    st.sampled_from(["+=", "-=", "*=", "/="]),
+    st.data(),
+)
+def test_an_augmented_assignment_gives_the_out_of_place_numbers(shapes, op, data) -> None:
+    """``t op= x`` leaves in ``t`` what ``t op x`` computes, whenever that keeps t's shape."""
+    shape_t, shape_x = shapes.input_shapes
+    assume(np.broadcast_shapes(shape_t, shape_x) == shape_t)
+    elements = st.floats(0.5, 2.0)
+    a = data.draw(hnp.arrays(np.float64, shape_t, elements=elements))
+    x = data.draw(hnp.arrays(np.float64, shape_x, elements=elements))
+    t = Tensor(a.copy())
+    expected = {"+=": t + x, "-=": t - x, "*=": t * x, "/=": t / x}[op].data
+    kept = t
+    if op == "+=":
+        t += x
+    elif op == "-=":
+        t -= Tensor(x)
+    elif op == "*=":
+        t *= x
+    else:
+        t /= Tensor(x)
+    assert t is kept
+    np.testing.assert_array_equal(t.data, expected)
