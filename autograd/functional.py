@@ -87,7 +87,7 @@ def value_and_grad(
         for k in nums:
             args[k] = _as_leaf(args[k])
         out = f(*args)
-        if not isinstance(out, Node) or getattr(out, "size", 1) != 1:
+        if not isinstance(out, Node) or np.size(out.data) != 1:
             raise ValueError(
                 "grad needs f to return a scalar Value or a one-element Tensor, "
                 f"got {type(out).__name__} of shape {getattr(out, 'shape', ())}"
@@ -128,6 +128,6 @@ def hessian(f: Callable[[Tensor], Tensor], x: Any) -> np.ndarray:
 
 
 def _scalar(out: Any) -> Node:
-    if not isinstance(out, Tensor) or out.size != 1:
+    if not isinstance(out, Tensor) or out.numel() != 1:
         raise ValueError("f must return a one-element Tensor")
     return out

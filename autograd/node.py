@@ -109,11 +109,15 @@ class Node:
         return self._apply(R.SQRT, self)
 
     # The backward pass. ------------------------------------------------------------------
-    def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
+    def backward(
+        self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+    ) -> None:
         """Fill ``.grad`` of every node this one depends on with ∂self/∂node.
 
         Args:
             gradient: ∂J/∂self; needed when self is not a scalar (as in PyTorch).
+            retain_graph: accepted for PyTorch's code; the graph is always retained (a
+                second ``backward()`` works, and leaves accumulate both passes).
             create_graph: record the backward pass too, so that the gradients are nodes
                 with a history and can be differentiated again.
         """

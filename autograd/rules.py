@@ -152,10 +152,50 @@ POW = Op(
     _scalar_pow,
     np.power,
     (
-        lambda g, out, a, b: g * b * POW(a, b - 1),
-        lambda g, out, a, b: g * out * LOG(a),
+        lambda g, out, a, b: g * POW_DA(a, b),
+        lambda g, out, a, b: g * out * LOG_BASE(a, b),
     ),
     ("b·a^(b-1)", "out·log a"),
+)
+
+
+# The two factors of pow's rules, as ops of their own so that they give PyTorch's 0 at a
+# base of 0 where the formulas give nan or -inf: for a ** 0 (any a: b·a^(b-1) would be
+# 0·inf at a = 0), and for 0 ** b with b >= 0 (out·log a would be 0·(-inf) or 1·(-inf)).
+def _scalar_pow_da(a: float, b: float) -> float:
+    return 0.0 if b == 0 else b * _scalar_pow(a, b - 1)
+
+
+def _array_pow_da(a: Any, b: Any) -> np.ndarray:
+    return np.where(np.equal(b, 0), 0.0, b * np.power(a, b - 1))
+
+
+def _scalar_log_base(a: float, b: float) -> float:
+    return 0.0 if a == 0 and b >= 0 else LOG.scalar(a)
+
+
+def _array_log_base(a: Any, b: Any) -> np.ndarray:
+    # In the operands' own dtype (a Python number keeps a float32 exponent float32).
+    dtype = np.result_type(a, b, np.float32)
+    return np.where(np.equal(a, 0) & np.greater_equal(b, 0), 0.0, np.log(a)).astype(dtype)
+
+
+POW_DA = Op(
+    "pow_da",
+    "b·a^(b-1)",
+    _scalar_pow_da,
+    _array_pow_da,
+    (
+        lambda g, out, a, b: g * b * POW_DA(a, b - 1),  # b·(b-1)·a^(b-2)
+        lambda g, out, a, b: g * POW(a, b - 1) * (1.0 + b * LOG(a)),
+    ),
+)
+LOG_BASE = Op(
+    "log_base",
+    "log a",
+    _scalar_log_base,
+    _array_log_base,
+    (lambda g, out, a, b: g / a, lambda g, out, a, b: g * 0.0),
 )
 
 # --- the fused neuron: z = w·x + b as one node (both engines) ------------------------------

@@ -17,21 +17,25 @@ from .tensor_args import (
     check_broadcast,
     check_matmul,
     new_shape,
-    normalize_axis,
     normalize_index,
 )
+from .tensor_inplace import InPlace
+from .tensor_reduce import Reductions
 from .tensor_rules import unbroadcast
+from .tensor_shape import ShapeMethods
+from .tensor_torch import TorchMethods, constant
 
 # The Tensors' data clock: every assignment to ``Tensor.data`` moves it on (see node.CHANGED).
 _epoch = 0
 
 
-class Tensor(Node):
+class Tensor(Node, ShapeMethods, Reductions, InPlace, TorchMethods):
     """An array in the computation graph.
 
     ``Tensor(x, requires_grad=True)`` makes a leaf whose ``grad`` (an ndarray of the same
     shape, None until a backward pass reaches it) accumulates ∂J/∂x. Ops on tensors that do
-    not require grad, or under `no_grad`, record nothing.
+    not require grad, or under `no_grad`, record nothing. PyTorch's methods are spelled and
+    behave as there (`tensor_shape`, `tensor_reduce`, `tensor_inplace`, `tensor_torch`).
     """
 
     __slots__ = (
@@ -164,17 +168,8 @@ class Tensor(Node):
         return self._data.ndim
 
     @property
-    def size(self) -> int:
-        return self._data.size
-
-    @property
     def dtype(self) -> np.dtype:
         return self._data.dtype
-
-    @property
-    def T(self) -> Tensor:
-        """The transpose (axes reversed)."""
-        return self.transpose()
 
     def __len__(self) -> int:
         return len(self._data)
@@ -198,12 +193,17 @@ class Tensor(Node):
 
     def detach(self) -> Tensor:
         """The same array, with no history and requires_grad=False."""
-        return Tensor(self._data)  # a float array: taken as it is, not copied
+        return constant(self._data)  # taken as it is (a mask stays bool), not copied
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Start (or stop) tracking gradients of this leaf; returns self."""
         if self.grad_fn is not None and not requires_grad:
             raise RuntimeError("requires_grad_(False) works on leaves only; use detach()")
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError(
+                f"only floating-point tensors can require gradients, this one is "
+                f"{self._data.dtype} (a mask or indices); convert it with .double() first"
+            )
         self.requires_grad = bool(requires_grad)
         return self
 
@@ -214,44 +214,11 @@ class Tensor(Node):
     def __rmatmul__(self, other: Any) -> Tensor:
         return _matmul(other, self)
 
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Σ over ``axis`` (all axes by default)."""
-        return self._apply(T.SUM, self, normalize_axis(axis, self.ndim), keepdims)
-
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Average over ``axis`` (all axes by default)."""
-        return self._apply(T.MEAN, self, normalize_axis(axis, self.ndim), keepdims)
-
-    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Largest entry over ``axis``; tied maxima share the gradient equally."""
-        return self._apply(T.MAX, self, normalize_axis(axis, self.ndim), keepdims)
-
-    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """log Σ exp(x) over ``axis``, computed without overflow."""
-        return self._apply(T.LOGSUMEXP, self, normalize_axis(axis, self.ndim), keepdims)
-
-    def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x) / Σ exp(x) along ``axis``, stable for large inputs."""
-        return self._apply(T.SOFTMAX, self, normalize_axis(axis, self.ndim))
-
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """x − logsumexp(x) along ``axis``, stable for large inputs."""
-        return self._apply(T.LOG_SOFTMAX, self, normalize_axis(axis, self.ndim))
-
     def reshape(self, *shape: Any) -> Tensor:
         """The same entries in a new shape (one dimension may be -1)."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
         return self._apply(T.RESHAPE, self, new_shape(self.shape, shape))
-
-    def transpose(self, *axes: Any) -> Tensor:
-        """Permute the axes (reverse them when none are given)."""
-        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
-            axes = axes[0]
-        axes = tuple(a % self.ndim for a in axes) if axes else None
-        if axes is not None and sorted(axes) != list(range(self.ndim)):
-            raise ValueError(f"transpose axes {axes} are not a permutation for shape {self.shape}")
-        return self._apply(T.TRANSPOSE, self, axes)
 
     def __getitem__(self, index: Any) -> Tensor:
         return self._apply(T.GETITEM, self, normalize_index(index))
@@ -269,6 +236,8 @@ class Tensor(Node):
             seed.fill(1)
         else:
             seed = as_array(gradient, data.dtype, "gradient")
+            if seed is gradient or isinstance(gradient, Node):
+                seed = seed.copy()  # the caller's array: x.grad must not become it
             if seed.shape != self.shape:
                 raise ValueError(
                     f"gradient has shape {seed.shape} but the tensor has shape {self.shape}"

@@ -96,8 +96,8 @@ def normalize_index(index: Any) -> Any:
     parts = index if isinstance(index, tuple) else (index,)
     out = []
     for p in parts:
-        if isinstance(p, Node):
-            p = p.data.astype(np.intp)
+        if isinstance(p, Node):  # a bool Tensor is a mask (t[t > 0]), others are positions
+            p = p.data if p.data.dtype == bool else p.data.astype(np.intp)
         if isinstance(p, list):
             p = np.asarray(p)
         if isinstance(p, np.ndarray) and p.dtype == bool:

@@ -315,3 +315,13 @@ WHERE = Op(
     ),
     ("", "1 where cond", "1 where not cond"),
 )
+
+# The smallest entry: max's rule, which finds the entries equal to the result.
+MIN = Op(
+    "min",
+    "min",
+    None,
+    lambda x, axis, keepdims: np.minimum.reduce(x, axis=axis, keepdims=keepdims),
+    MAX.grads,
+    ("1 at the min",),
+)

@@ -39,7 +39,7 @@ CASES = [
     ("axis out of range", lambda: M.sum(axis=2), ValueError, "out of range"),
     ("axis of wrong type", lambda: M.mean(axis="rows"), TypeError, "axis must be an int"),
     ("softmax axis", lambda: M.softmax(axis=5), ValueError, "out of range"),
-    ("transpose axes", lambda: M.transpose(0, 0), ValueError, "permutation"),
+    ("permute axes", lambda: M.permute(0, 0), ValueError, "permutation"),
     ("item of many", lambda: M.item(), ValueError, "one element"),
     ("concatenate nothing", lambda: concatenate([]), ValueError, "at least one"),
     ("concatenate a tensor", lambda: concatenate(M), TypeError, "list or tuple"),

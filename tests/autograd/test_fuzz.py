@@ -96,6 +96,8 @@ def _reduce(lib: str, name: str, x, axis: int):
         }[name]()
     if name in ("softmax", "log_softmax"):
         return getattr(x, name)(axis=axis)
+    if name == "max":  # max(axis) gives (values, indices), as in PyTorch
+        name = "amax"
     return getattr(x, name)(axis=axis, keepdims=True)
 
 
