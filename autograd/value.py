@@ -10,6 +10,7 @@ import numpy as np
 
 from . import rules as R
 from .anomaly import check_forward
+from .closure import ClosureOp, closure_node_op
 from .engine import grad_mode
 from .node import CHANGED, Node
 from .ops import Op
@@ -111,15 +112,20 @@ class Value(Node):
     _float_grads = True
     _empty_grad = 0.0
 
-    def __init__(
-        self, data: Any, _inputs: tuple = (), grad_fn: Op | None = None, label: str = ""
-    ) -> None:
+    def __init__(self, data: Any, _children: Any = (), _op: Any = "", label: str = "") -> None:
+        """micrograd's signature: ``Value(data)``, or ``Value(data, children, "op")`` for a
+        node made by hand, whose ``_backward`` you then assign (see `autograd.closure`)."""
         self._data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
         if label:
             self._label = label
-        self.grad_fn = grad_fn
-        self._set_inputs(_inputs)
+        if isinstance(_op, Op):
+            self.grad_fn = _op
+        elif _children or _op != "":
+            self.grad_fn = closure_node_op(_op, _children, Value)
+        else:
+            self.grad_fn = None
+        self._set_inputs(tuple(_children))
         self._stamp = _epoch
 
     @property
@@ -215,8 +221,39 @@ class Value(Node):
     __rpow__ = _fast_operator(R.POW, reflected=True)
 
     def __repr__(self) -> str:
+        # micrograd's repr, every digit of the float (the label, if any, after it).
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self._data:.6g}, grad={self.grad:.6g}{label})"
+        return f"Value(data={self._data}, grad={self.grad}{label})"
+
+    @property
+    def _prev(self) -> set:
+        """The input Values as a set, as micrograd has it (``(a*a)._prev == {a}``); the
+        engine keeps them in order in ``_inputs``."""
+        return {x for x in self._inputs if type(x) is not float}
+
+    @property
+    def _backward(self) -> Any:
+        """Apply this node's local rule once: add its share of ``self.grad`` to each input's
+        ``.grad`` (micrograd's ``_backward``; the lecture calls it node by node).
+
+        Assign a function to make this a node of your own op (micrograd's way): backward()
+        then runs it at the node's turn, and pictures draw the node as its ``_op``.
+        """
+        fn = self.grad_fn
+        if isinstance(fn, ClosureOp):
+            return fn.backward
+        return lambda: _apply_rule_once(self)
+
+    @_backward.setter
+    def _backward(self, function: Any) -> None:
+        if not callable(function):
+            raise TypeError(f"_backward must be a function of no arguments, got {function!r}")
+        fn = self.grad_fn
+        if not isinstance(fn, ClosureOp):  # the closure replaces the op's rules
+            children = tuple([x for x in self._inputs if type(x) is not float])
+            fn = self.grad_fn = ClosureOp(self._op, children)
+            self._set_inputs(children)
+        fn.backward = function
 
     def item(self) -> float:
         """The float held (as ``Tensor.item()``)."""
@@ -257,3 +294,15 @@ def _node(data: float, inputs: tuple, op: Op | None) -> Value:
     node._set_inputs(inputs)
     node._stamp = _epoch
     return node
+
+
+def _apply_rule_once(node: Value) -> None:
+    """``node._backward()`` of a node made by an op: its rule, run once into its inputs."""
+    fn = node.grad_fn
+    if fn is None:
+        return  # a leaf: nothing below it
+    inputs = node._inputs
+    data = tuple([x if type(x) is float else x._data for x in inputs])
+    for i, x in enumerate(inputs):
+        if type(x) is not float:
+            x.grad += node._vjp(i, node.grad, node._data, data)

@@ -49,7 +49,7 @@ def test_micrograd_graph_attributes_for_tracing() -> None:
     assert y._op == "tanh"
     (s,) = y._prev
     assert s._op == "+" and len(s._prev) == 2 and x in s._prev
-    assert x._op == "" and x._prev == () and x.label == "x"
+    assert x._op == "" and not x._prev and x.label == "x"
 
 
 def test_inputs_keep_their_order_and_constants() -> None:
@@ -69,4 +69,4 @@ def test_value_pow_value_and_int_data() -> None:
 
 
 def test_repr_shows_data_grad_and_label() -> None:
-    assert repr(Value(2.0, label="w")) == "Value(data=2, grad=0, label='w')"
+    assert repr(Value(2.0, label="w")) == "Value(data=2.0, grad=0.0, label='w')"
