@@ -7,13 +7,14 @@ operations (z = W a + b, a = g(z)); nothing here writes a derivative.
 Reading order: `module` (Module, Sequential, parameters by attribute) → `micrograd`
 (micrograd's Neuron and Layer on Values) → `layers` (Linear, activations) → `mlp` (both
 engines from one constructor) → `functional` and `losses` → `optim` → `train` (`fit`,
-with `fit_checks` and `metrics`) → `io` (files) and `bridge` (to and from PyTorch).
+with `fit_checks` and `metrics`) → `io` and `checkpoint` (files) and `bridge` (to and from PyTorch).
 """
 
 from __future__ import annotations
 
 from . import data, functional, init, losses, optim
 from .bridge import from_torch, to_torch
+from .checkpoint import load_checkpoint, save_checkpoint
 from .draw import draw_mlp
 from .io import load, save
 from .layers import Identity, Linear, ReLU, Sigmoid, Softmax, Tanh
@@ -44,9 +45,11 @@ __all__ = [
     "functional",
     "init",
     "load",
+    "load_checkpoint",
     "losses",
     "optim",
     "predict",
     "save",
+    "save_checkpoint",
     "to_torch",
 ]

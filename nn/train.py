@@ -129,12 +129,14 @@ def fit(
     scheduler: Any = None,
     progress: bool | None = None,
 ) -> History:
-    """Train ``model`` by mini-batch gradient descent (Algorithm 2 of the CS229 notes).
+    """Train ``model`` by mini-batch gradient descent.
 
     Each epoch visits every example once in random batches of ``batch_size`` (all of them
-    by default); per batch: J = loss(model(X_b), y_b), ``zero_grad``, ``J.backward()``,
-    ``optimizer.step()``. Works on both engines. X is converted once to the model's float
-    type (float32 for a float32 model).
+    by default): a random partition each epoch, the course-club notes' scheme
+    (``nn.data.batches(scheme="epoch")``; Algorithm 2 of the CS229 notes draws a fresh batch
+    each iteration instead, ``scheme="sample"``). Per batch: J = loss(model(X_b), y_b),
+    ``zero_grad``, ``J.backward()``, ``optimizer.step()``. Works on both engines. X is
+    converted once to the model's float type (float32 for a float32 model).
 
     Args:
         loss: ``loss(outputs, y_b) -> J`` (e.g. ``nn.losses.cross_entropy``, or a lambda

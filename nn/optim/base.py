@@ -17,6 +17,7 @@ import numpy as np
 from autograd import Tensor, Value, no_grad
 
 from ..checks import where_bad
+from ..module import zero_grads
 from .groups import Check, check_group, check_parameters, learning_rate, make_groups, nonnegative
 from .state import checked_state, install, state_dict
 
@@ -96,8 +97,7 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         """Forget the gradients: a Value's grad becomes 0.0, a Tensor's None (PyTorch's default)."""
-        for p in self.params:
-            p.grad = 0.0 if isinstance(p, Value) else None
+        zero_grads(self.params)
 
     def step(self) -> None:
         """Update every parameter that has a gradient (Tensors with ``grad=None`` are skipped).
