@@ -1,0 +1,152 @@
+"""Replay of a `Value` graph: the nodes of one level and one op run as one numpy call.
+
+Notes 003 §2 and §4 (vectorisation) applied to the recorded circuit: a node's level is
+1 + the highest level of its inputs (leaves and constants are level 0), so the nodes of
+one level depend only on lower levels and can run together. Every group of nodes with
+the same level, op and number of inputs runs the op's own ``array`` forward on the
+gathered inputs, and backward runs the op's own derivative rules on the same arrays
+(Theorem 3.1 on whole levels at once). Gradients of shared inputs (a weight used by
+every example) are summed by a sort done once at trace time (`np.add.reduceat`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .rules import passthrough
+
+
+class _Group:
+    """Nodes of one level and one op: out[i] = op(x₀[i], x₁[i], ...), slots as index arrays."""
+
+    __slots__ = ("idx", "m", "op", "out", "perm", "rules", "starts", "tgt", "uniq", "variadic")
+
+    def __init__(self, op: Any, out: list[int], ins: list[tuple[int, ...]], needs: np.ndarray):
+        self.op = op
+        self.out = np.array(out, dtype=np.intp)
+        self.idx = np.array(ins, dtype=np.intp).T.copy()  # (inputs, nodes)
+        self.m = len(out)
+        self.variadic = op.variadic
+        # Rules only for the input positions that lead to a parameter.
+        positions = [j for j in range(self.idx.shape[0]) if needs[self.idx[j]].any()]
+        self.rules = [(j, op.grads[j]) for j in positions]
+        tgt = self.idx[positions].ravel() if positions else np.empty(0, np.intp)
+        self.tgt = tgt
+        self.uniq = self.perm = self.starts = None
+        if len(np.unique(tgt)) != len(tgt):  # shared inputs: sum their shares first
+            perm = np.argsort(tgt, kind="stable")
+            ordered = tgt[perm]
+            starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+            self.perm, self.starts, self.uniq = perm, starts, ordered[starts]
+
+
+class ScalarProgram:
+    """A recorded Value graph as groups of nodes that run together.
+
+    Args:
+        order: every node of the graph, inputs before outputs (leaves included).
+        root: the node whose value is returned and from which gradients flow.
+        args: the leaves made from the trace's arguments, in flattening order.
+    """
+
+    def __init__(self, order: list[Any], root: Any, args: list[Any]) -> None:
+        slot: dict[int, int] = {id(v): i for i, v in enumerate(order)}
+        n = len(order)
+        consts: dict[tuple[float, float], int] = {}
+        const_values: list[float] = []
+        level = [0] * n
+        arg_ids = {id(v) for v in args}
+        params, param_slots = [], []
+        pending: dict[tuple[int, Any, int], tuple[list[int], list[tuple[int, ...]]]] = {}
+        for i, v in enumerate(order):
+            op = v.grad_fn
+            if op is None:
+                if id(v) not in arg_ids:
+                    params.append(v)
+                    param_slots.append(i)
+                continue
+            ins = []
+            lvl = 0
+            for x in v._inputs:
+                if type(x) is float:
+                    key = (x, math.copysign(1.0, x))
+                    s = consts.get(key)
+                    if s is None:  # (nan is never found again: a slot of its own each)
+                        s = consts[key] = n + len(const_values)
+                        const_values.append(x)
+                    ins.append(s)
+                else:
+                    s = slot[id(x)]
+                    ins.append(s)
+                    lvl = max(lvl, level[s])
+            level[i] = lvl + 1
+            outs, inputs = pending.setdefault((lvl + 1, op, len(ins)), ([], []))
+            outs.append(i)
+            inputs.append(tuple(ins))
+        size = n + len(const_values)
+        needs = np.zeros(size, dtype=bool)
+        needs[param_slots] = True
+        for i, v in enumerate(order):  # a node needs a gradient if an input does
+            if v.grad_fn is not None:
+                needs[i] = any(
+                    type(x) is not float and needs[slot[id(x)]] for x in v._inputs
+                )
+        keys = sorted(pending, key=lambda k: k[0])  # by level (stable: record order within)
+        self.groups = [_Group(k[1], *pending[k], needs) for k in keys]
+        self.levels = [k[0] for k in keys]
+        self.node_level = level
+        self.size = size
+        self.vals = np.zeros(size)
+        self.vals[n:] = const_values
+        self.params = params
+        self.param_slots = np.array(param_slots, dtype=np.intp)
+        self.arg_slots = np.array([slot[id(v)] for v in args], dtype=np.intp)
+        self.root = slot[id(root)]
+        self.order = order
+
+    def run(self, flat_args: np.ndarray) -> tuple[float, np.ndarray]:
+        """Forward and backward on the parameters' current data and ``flat_args``.
+
+        Returns the root's value and the gradient of every parameter (in `params` order).
+        """
+        vals = self.vals
+        params = self.params
+        vals[self.param_slots] = np.fromiter((p.data for p in params), float, len(params))
+        vals[self.arg_slots] = flat_args
+        saved = []
+        with np.errstate(all="ignore"):
+            for grp in self.groups:
+                X = vals[grp.idx]
+                out = grp.op.array(*X)
+                vals[grp.out] = out
+                saved.append(X)
+            grads = np.zeros(self.size)
+            grads[self.root] = 1.0
+            for grp, X in zip(reversed(self.groups), reversed(saved), strict=True):
+                rules = grp.rules
+                if not rules:
+                    continue
+                g = grads[grp.out]
+                out = vals[grp.out]
+                parts = []
+                for _, rule in rules:
+                    if rule is passthrough:  # its share is g itself: no call needed
+                        parts.append(g)
+                        continue
+                    gi = rule(g, out, tuple(X)) if grp.variadic else rule(g, out, *X)
+                    if type(gi) is not np.ndarray or gi.shape != g.shape:
+                        gi = np.broadcast_to(gi, g.shape)  # a rule that ignores g's shape
+                    parts.append(gi)
+                share = parts[0] if len(parts) == 1 else np.concatenate(parts)
+                if grp.uniq is None:
+                    grads[grp.tgt] += share
+                else:
+                    grads[grp.uniq] += np.add.reduceat(share[grp.perm], grp.starts)
+        return float(vals[self.root]), grads[self.param_slots]
+
+    def values(self) -> np.ndarray:
+        """The value of every node of `order` at the last run."""
+        return self.vals[: len(self.order)]
