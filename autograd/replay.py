@@ -33,7 +33,7 @@ from .tensor import Tensor
 from .value import Value
 
 
-class ReplayMismatch(RuntimeError):
+class ReplayMismatchError(RuntimeError):
     """`Trace.check` found the replay and the dynamic engine apart."""
 
 
@@ -103,7 +103,7 @@ class Trace:
         (the root's value and every gradient).
 
         Raises:
-            ReplayMismatch: the graph of ``f(*args)`` is not the recorded one (control flow
+            ReplayMismatchError: the graph of ``f(*args)`` is not the recorded one (control flow
                 that depends on values), or the numbers differ by more than ``rtol``.
         """
         flat = self._flatten(args)
@@ -112,7 +112,7 @@ class Trace:
         order = topological_order(root)
         ops = [v.grad_fn for v in order]
         if ops != [v.grad_fn for v in self.order]:
-            raise ReplayMismatch(
+            raise ReplayMismatchError(
                 f"check: f(*args) recorded another graph ({len(order)} nodes) than the one "
                 f"traced ({len(self.order)} nodes): its Python control flow depends on values, "
                 "so the replay would run the wrong graph; trace again for these arguments, or "
@@ -123,8 +123,6 @@ class Trace:
         return _compare("check", value, value_d, grads, grads_d, rtol)
 
     def _run(self, flat: Any) -> tuple[Any, list[Any]]:
-        if self.engine == "tensor":
-            self.program.check_leaves()
         value, grads = self.program.run(flat)
         if self.engine == "tensor":
             value = value.copy()  # the caller's own: the next replay overwrites nothing of it
@@ -140,13 +138,18 @@ class Trace:
     def _flatten(self, args: tuple) -> Any:
         if len(args) != len(self.signature):
             raise TypeError(
-                f"replay: the trace was made with {len(self.signature)} arguments, got "
-                f"{len(args)}"
+                f"replay: the trace was made with {len(self.signature)} arguments, got {len(args)}"
             )
         if self.engine == "value":
-            parts = [_numbers(a, sig, f"args[{k}]") for k, (a, sig) in enumerate(zip(args, self.signature))]
+            parts = [
+                _numbers(a, sig, f"args[{k}]")
+                for k, (a, sig) in enumerate(zip(args, self.signature, strict=True))
+            ]
             return np.concatenate(parts) if parts else np.empty(0)
-        return [_array(a, sig, f"args[{k}]") for k, (a, sig) in enumerate(zip(args, self.signature))]
+        return [
+            _array(a, sig, f"args[{k}]")
+            for k, (a, sig) in enumerate(zip(args, self.signature, strict=True))
+        ]
 
     @property
     def levels(self) -> dict[int, int]:
@@ -260,7 +263,9 @@ def _numbers(a: Any, sig: Any, where: str) -> np.ndarray:
         raise ValueError(
             f"replay: {where} must be a list of {len(sig) - 1} entries as when traced, got {n}"
         )
-    parts = [_numbers(x, s, f"{where}[{i}]") for i, (x, s) in enumerate(zip(a, sig[1:]))]
+    parts = [
+        _numbers(x, s, f"{where}[{i}]") for i, (x, s) in enumerate(zip(a, sig[1:], strict=True))
+    ]
     return np.concatenate(parts) if parts else np.empty(0)
 
 
@@ -301,7 +306,9 @@ def _run_f(f: Callable[..., Any], nodes: list[Any]) -> Node:
         root = f(*nodes)
     if not isinstance(root, Node) or np.size(root.data) != 1:
         what = type(root).__name__ if not isinstance(root, Node) else f"shape {root.shape}"
-        raise ValueError(f"trace: f must return one number (a Value or a 1-element Tensor), got {what}")
+        raise ValueError(
+            f"trace: f must return one number (a Value or a 1-element Tensor), got {what}"
+        )
     if not root.requires_grad:
         raise ValueError("trace: f's result requires no grad: it uses no parameter")
     return root
@@ -312,9 +319,7 @@ def _check_replayable(order: list[Node]) -> None:
     for v in order:
         op = v.grad_fn
         if op is None:
-            if getattr(v, "_backward", None) is not None or (
-                isinstance(v, Value) and v._inputs
-            ):
+            if getattr(v, "_backward", None) is not None or (isinstance(v, Value) and v._inputs):
                 raise TypeError(
                     f"trace: a node ({v!r}) has inputs but no op: it was made by a custom "
                     "_backward closure, which the replay cannot run; write the op as an "
@@ -358,9 +363,12 @@ def _accumulate(params: list[Any], grads: Any, engine: str) -> None:
     for p, g in zip(params, grads, strict=True):
         if g is None:
             continue
-        if g.base is not None or id(g) in handed:
+        base = g.base
+        if id(g) in handed or (base is not None and id(base) in handed):
             g = g.copy()  # a leaf keeps its gradient across steps: its own array
         handed.add(id(g))
+        if base is not None:
+            handed.add(id(base))
         old = p.grad
         p.grad = g if old is None else old + g
 
@@ -368,9 +376,12 @@ def _accumulate(params: list[Any], grads: Any, engine: str) -> None:
 def _compare(
     what: str, value: Any, value_d: Any, grads: Any, grads_d: list[Any], rtol: float
 ) -> float:
-    """The largest relative difference; ReplayMismatch beyond ``rtol``."""
+    """The largest relative difference; ReplayMismatchError beyond ``rtol``."""
     pairs = [("the result", value, value_d)]
-    pairs += [(f"the gradient of parameter {i}", g, d) for i, (g, d) in enumerate(zip(grads, grads_d))]
+    pairs += [
+        (f"the gradient of parameter {i}", g, d)
+        for i, (g, d) in enumerate(zip(grads, grads_d, strict=True))
+    ]
     worst = 0.0
     for name, a, b in pairs:
         a = np.zeros(np.shape(b)) if a is None else np.asarray(a, dtype=float)
@@ -378,7 +389,7 @@ def _compare(
         scale = max(float(np.max(np.abs(b), initial=0.0)), 1e-300)
         diff = float(np.max(np.abs(a - b), initial=0.0)) / scale
         if not diff <= rtol and not np.array_equal(a, b, equal_nan=True):
-            raise ReplayMismatch(
+            raise ReplayMismatchError(
                 f"{what}: the replay and the dynamic engine differ in {name} by {diff:.3g} "
                 f"(relative, tolerance {rtol:g}); the recorded graph does not compute what "
                 "f computes now"

@@ -91,9 +91,7 @@ class ScalarProgram:
         needs[param_slots] = True
         for i, v in enumerate(order):  # a node needs a gradient if an input does
             if v.grad_fn is not None:
-                needs[i] = any(
-                    type(x) is not float and needs[slot[id(x)]] for x in v._inputs
-                )
+                needs[i] = any(type(x) is not float and needs[slot[id(x)]] for x in v._inputs)
         keys = sorted(pending, key=lambda k: k[0])  # by level (stable: record order within)
         self.groups = [_Group(k[1], *pending[k], needs) for k in keys]
         self.levels = [k[0] for k in keys]

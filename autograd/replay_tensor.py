@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .node import Node
+from .rules import passthrough
 from .tensor_rules import unbroadcast
 
 
@@ -69,66 +70,120 @@ class TensorProgram:
                 backward.append((i, template, edges, op.variadic))
         backward.reverse()
         self.forward, self.backward = forward, backward
-        self.leaf_shapes = [(x.shape, x.dtype) for x in self.data_leaves]
-        self.vals: list[Any] = [v.data for v in order] + [x.data for x in self.data_leaves]
+        self.leaf_types = [(x.shape, x.dtype) for x in self.data_leaves]
+        self.param_types = [(self.shapes[s], self.dtypes[s]) for s in self.param_slots]
         self.root = slot[id(root)]
         self.order = order
+        self._compile(None)
 
     def run(self, arg_arrays: list[np.ndarray]) -> tuple[np.ndarray, list[Any]]:
         """Forward and backward on the parameters' current data and ``arg_arrays``.
 
         Returns the root's array and the gradient of every parameter (in `params` order).
         """
-        vals = self.vals
-        for p, s in zip(self.params, self.param_slots, strict=True):
-            vals[s] = p.data
-        base = len(self.order)
-        for k, x in enumerate(self.data_leaves):
-            vals[base + k] = x.data
-        for k, s in self.arg_slots:
-            vals[s] = arg_arrays[k]
-        for fn, o, fill, template in self.forward:
-            for j, s in fill:
-                template[j] = vals[s]
-            out = fn(*template)
-            if type(out) is not np.ndarray:  # full reductions give numpy scalars
-                out = np.asarray(out)
-            vals[o] = out
-        root = vals[self.root]
-        grads: list[Any] = [None] * len(vals)
-        seed = np.empty_like(root)
-        seed.fill(1)
-        grads[self.root] = seed
+        P = [p.data for p in self.params]
+        for p, d, (shape, dtype) in zip(self.params, P, self.param_types, strict=True):
+            if d.shape != shape or d.dtype != dtype:
+                _changed(p, shape, dtype)
+        D = [x.data for x in self.data_leaves]
+        for x, d, (shape, dtype) in zip(self.data_leaves, D, self.leaf_types, strict=True):
+            if d.shape != shape or d.dtype != dtype:
+                _changed(x, shape, dtype)
         with np.errstate(all="ignore"):
-            for o, template, edges, variadic in self.backward:
-                g = grads[o]
-                if g is None:
-                    continue
-                out = vals[o]
-                for s, rule, shape, dtype in edges:
-                    gi = rule(g, out, tuple(template)) if variadic else rule(g, out, *template)
-                    if gi.shape != shape:
-                        gi = unbroadcast(gi, shape)
-                    if gi.dtype != dtype:
-                        gi = gi.astype(dtype)
-                    prev = grads[s]
-                    grads[s] = gi if prev is None else prev + gi
-        return root, [grads[s] for s in self.param_slots]
+            out = self._replay(P, arg_arrays, D)
+        if self._first:  # the first run found which gradients need reshaping or casting
+            self._compile(self._found)
+        return out
 
-    def check_leaves(self) -> None:
-        """Raise if a leaf's ``.data`` was replaced by an array of another shape or dtype."""
-        for p, s in zip(self.params, self.param_slots, strict=True):
-            _same(p, self.shapes[s], self.dtypes[s])
-        for x, (shape, dtype) in zip(self.data_leaves, self.leaf_shapes, strict=True):
-            _same(x, shape, dtype)
+    def _compile(self, found: dict[int, tuple[bool, bool]] | None) -> None:
+        """The program as one Python function of straight-line code (`source`).
+
+        Written for speed: a loop over the program pays for reading each step's operands
+        out of lists; straight-line code with one local variable per node does not
+        (2-16-16-1, batch 100: 0.24 ms a step looping, 0.15 ms compiled). Each line calls
+        the op's own forward (``f``) or rule (``r``); ``v`` are values, ``g`` gradients. The
+        first version (``found`` None) finds which gradients must be summed back to their
+        input's shape (`unbroadcast`) or cast to its dtype; shapes and dtypes are fixed by
+        the trace, so the final version does exactly those, without asking.
+        """
+        ns: dict[str, Any] = {"_ub": unbroadcast, "_nd": np.ndarray, "_asarray": np.asarray}
+        lines = ["def replay(P, A, D):"]
+        lines += [f"    v{s} = P[{k}]" for k, s in enumerate(self.param_slots)]
+        lines += [f"    v{s} = A[{k}]" for k, s in self.arg_slots]
+        base = len(self.order)
+        lines += [f"    v{base + k} = D[{k}]" for k in range(len(self.data_leaves))]
+        operands: dict[int, str] = {}
+        for fn, o, fill, template in self.forward:
+            filled = dict(fill)
+            names = []
+            for j, x in enumerate(template):
+                if j in filled:
+                    names.append(f"v{filled[j]}")
+                else:
+                    ns[f"c{o}_{j}"] = x
+                    names.append(f"c{o}_{j}")
+            operands[o] = ", ".join(names)
+            ns[f"f{o}"] = fn
+            lines.append(f"    v{o} = f{o}({operands[o]})")
+            if not self.shapes[o]:  # full reductions give numpy scalars
+                lines.append(f"    if type(v{o}) is not _nd: v{o} = _asarray(v{o})")
+        root = self.root
+        self._first = found is None
+        if self._first:
+            self._found: dict[int, tuple[bool, bool]] = {}
+        ns["_ones"], ns["_fix"] = np.ones, _fixer(self._found)
+        lines.append(f"    g{root} = _ones(v{root}.shape, v{root}.dtype)")
+        assigned = {root}
+        k = 0
+        for o, _, edges, variadic in self.backward:
+            if o not in assigned:  # no gradient reaches it (an input with no rule)
+                continue
+            args = f"({operands[o]},)" if variadic else operands[o]
+            for e, (s, rule, shape, dtype) in enumerate(edges):
+                if rule is passthrough:
+                    lines.append(f"    t = g{o}")
+                else:
+                    ns[f"r{o}_{e}"] = rule
+                    lines.append(f"    t = r{o}_{e}(g{o}, v{o}, {args})")
+                ns[f"s{s}"], ns[f"d{s}"] = shape, dtype
+                if found is None:
+                    lines.append(f"    t = _fix(t, s{s}, d{s}, {k})")
+                else:
+                    reshape, cast = found[k]
+                    if reshape:
+                        lines.append(f"    t = _ub(t, s{s})")
+                    if cast:
+                        lines.append(f"    t = t.astype(d{s})")
+                lines.append(f"    g{s} = g{s} + t" if s in assigned else f"    g{s} = t")
+                assigned.add(s)
+                k += 1
+        grads = ", ".join(f"g{s}" if s in assigned else "None" for s in self.param_slots)
+        lines.append(f"    return v{root}, [{grads}]")
+        self.source = "\n".join(lines) + "\n"
+        exec(
+            compile(self.source, "<autograd.replay>", "exec"), ns
+        )  # the source is ours, made above
+        self._replay = ns["replay"]
 
 
-def _same(x: Any, shape: tuple[int, ...], dtype: Any) -> None:
+def _fixer(found: dict[int, tuple[bool, bool]]) -> Any:
+    """The first version's check of gradient ``k``: reshape or cast it, and say so."""
+
+    def fix(t: Any, shape: tuple[int, ...], dtype: Any, k: int) -> Any:
+        reshape, cast = t.shape != shape, t.dtype != dtype
+        found[k] = (reshape, cast)
+        if reshape:
+            t = unbroadcast(t, shape)
+        return t.astype(dtype) if cast else t
+
+    return fix
+
+
+def _changed(x: Any, shape: tuple[int, ...], dtype: Any) -> None:
     d = x.data
-    if d.shape != shape or d.dtype != dtype:
-        name = f" {x.label!r}" if getattr(x, "label", "") else ""
-        raise ValueError(
-            f"replay: the leaf{name} was traced with shape {shape} and dtype {dtype}, but its "
-            f".data is now {d.shape} {d.dtype}; the recorded graph cannot take it: call "
-            "autograd.trace again"
-        )
+    name = f" {x.label!r}" if getattr(x, "label", "") else ""
+    raise ValueError(
+        f"replay: the leaf{name} was traced with shape {shape} and dtype {dtype}, but its "
+        f".data is now {d.shape} {d.dtype}; the recorded graph cannot take it: call "
+        "autograd.trace again"
+    )
