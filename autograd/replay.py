@@ -138,7 +138,8 @@ class Trace:
     def _flatten(self, args: tuple) -> Any:
         if len(args) != len(self.signature):
             raise TypeError(
-                f"replay: the trace was made with {len(self.signature)} arguments, got {len(args)}"
+                f"replay: the trace takes {len(self.signature)} argument"
+                f"{'s' if len(self.signature) != 1 else ''} (as when traced), got {len(args)}"
             )
         if self.engine == "value":
             parts = [
