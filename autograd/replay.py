@@ -59,10 +59,11 @@ class Trace:
         self.calls = 0
         self.signature = [_signature(a, f"args[{k}]") for k, a in enumerate(args)]
         nodes, self.arg_leaves = _nodes(args, self.signature)
-        root = _run_f(f, nodes)
+        root, aux = _run_f(f, nodes)
         order = topological_order(root)
         _check_replayable(order)
         reached = {id(v) for v in order}
+        self.outputs, self._shape_outputs = _outputs(aux, reached)
         for k, leaves in enumerate(self.arg_leaves):
             if leaves and not any(id(v) in reached for v in leaves):
                 raise ValueError(
@@ -76,25 +77,26 @@ class Trace:
         self.order = order
         self.engine = "value" if isinstance(root, Value) else "tensor"
         if self.engine == "value":
-            self.program: Any = ScalarProgram(order, root, flat)
+            self.program: Any = ScalarProgram(order, root, flat, self.outputs)
         else:
-            self.program = TensorProgram(order, root, flat)
+            self.program = TensorProgram(order, root, flat, self.outputs)
         self.params = self.program.params
         # The dynamic pass once, for the gradients to compare with and to release what the
         # graph holds read-only; every leaf's .grad is left as it was.
         dynamic = _dynamic_grads(root, self.params)
-        value, grads = self._run(self._flatten_traced())
+        value, grads, _ = self._run(self._flatten_traced())
         _compare("trace", value, dynamic[0], grads, dynamic[1], 1e-9)
 
     # Running ------------------------------------------------------------------------------
     def __call__(self, *args: Any) -> Any:
-        """Replay on ``args``: fill every parameter's ``.grad`` (accumulating); J's value."""
+        """Replay on ``args``: fill every parameter's ``.grad`` (accumulating); J's value,
+        or ``(J, outputs)`` when ``f`` returned ``(J, outputs)``."""
         self.calls += 1
         if self.check_every is not None and self.calls % self.check_every == 0:
             self.check(*args)
-        value, grads = self._run(self._flatten(args))
+        value, grads, outs = self._run(self._flatten(args))
         _accumulate(self.params, grads, self.engine)
-        return value
+        return value if self._shape_outputs is None else (value, self._shape_outputs(outs))
 
     def check(self, *args: Any, rtol: float = 1e-9) -> float:
         """Run the dynamic engine on ``args`` too and compare it with the replay.
@@ -108,7 +110,7 @@ class Trace:
         """
         flat = self._flatten(args)
         nodes, _ = _nodes(args, self.signature)
-        root = _run_f(self.f, nodes)
+        root, _ = _run_f(self.f, nodes)
         order = topological_order(root)
         ops = [v.grad_fn for v in order]
         if ops != [v.grad_fn for v in self.order]:
@@ -119,14 +121,15 @@ class Trace:
                 "keep the dynamic engine for this f"
             )
         value_d, grads_d = _dynamic_grads(root, self.params)
-        value, grads = self._run(flat)
+        value, grads, _ = self._run(flat)
         return _compare("check", value, value_d, grads, grads_d, rtol)
 
-    def _run(self, flat: Any) -> tuple[Any, list[Any]]:
-        value, grads = self.program.run(flat)
+    def _run(self, flat: Any) -> tuple[Any, list[Any], list[Any]]:
+        value, grads, outs = self.program.run(flat)
         if self.engine == "tensor":
-            value = value.copy()  # the caller's own: the next replay overwrites nothing of it
-        return value, grads
+            value = np.array(value)  # the caller's own, as every output
+            outs = [np.array(x) for x in outs]
+        return value, grads, outs
 
     # Arguments ----------------------------------------------------------------------------
     def _flatten_traced(self) -> Any:
@@ -302,17 +305,55 @@ def _array(a: Any, sig: Any, where: str) -> np.ndarray:
 # --- the recorded graph --------------------------------------------------------------------
 
 
-def _run_f(f: Callable[..., Any], nodes: list[Any]) -> Node:
+def _run_f(f: Callable[..., Any], nodes: list[Any]) -> tuple[Node, Any]:
+    """Run ``f`` recording: its result J, and the outputs it returned with J (or None)."""
     with set_grad_enabled(True):
-        root = f(*nodes)
-    if not isinstance(root, Node) or np.size(root.data) != 1:
-        what = type(root).__name__ if not isinstance(root, Node) else f"shape {root.shape}"
+        result = f(*nodes)
+    aux = None
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], Node):
+        result, aux = result
+    if not isinstance(result, Node) or np.size(result.data) != 1:
+        what = type(result).__name__ if not isinstance(result, Node) else f"shape {result.shape}"
         raise ValueError(
-            f"trace: f must return one number (a Value or a 1-element Tensor), got {what}"
+            "trace: f must return one number (a Value or a 1-element Tensor), or that and "
+            f"its outputs as a pair (J, outputs); got {what}"
         )
-    if not root.requires_grad:
+    if not result.requires_grad:
         raise ValueError("trace: f's result requires no grad: it uses no parameter")
-    return root
+    return result, aux
+
+
+def _outputs(aux: Any, reached: set[int]) -> tuple[list[Any], Callable[[list], Any] | None]:
+    """The nodes of the outputs f returned with J, and how to shape their replayed values:
+    Values (one, or nested lists) as a float or an array, a Tensor (or a tuple of them) as
+    an array (or a tuple of arrays)."""
+    if aux is None:
+        return [], None
+    if isinstance(aux, Tensor) or (
+        isinstance(aux, (list, tuple)) and aux and all(isinstance(t, Tensor) for t in aux)
+    ):
+        nodes = [aux] if isinstance(aux, Tensor) else list(aux)
+        shape = (lambda outs: outs[0]) if isinstance(aux, Tensor) else tuple
+    else:
+        grid = np.empty(np.shape(np.array(aux, dtype=object)), dtype=object)
+        if grid.ndim:
+            grid[...] = aux
+        else:
+            grid[()] = aux
+        nodes = list(grid.flat)
+        dims = grid.shape
+
+        def shape(outs: list) -> Any:
+            arr = np.array(outs, dtype=float).reshape(dims)
+            return float(arr) if not dims else arr
+
+    for v in nodes:
+        if not isinstance(v, Node) or id(v) not in reached:
+            raise ValueError(
+                "trace: the outputs f returns with J must be nodes J depends on (Values, "
+                f"or Tensors), got {type(v).__name__}"
+            )
+    return nodes, shape
 
 
 def _check_replayable(order: list[Node]) -> None:
@@ -383,11 +424,17 @@ def _compare(
         (f"the gradient of parameter {i}", g, d)
         for i, (g, d) in enumerate(zip(grads, grads_d, strict=True))
     ]
-    worst = 0.0
+    arrays = []
     for name, a, b in pairs:
         a = np.zeros(np.shape(b)) if a is None else np.asarray(a, dtype=float)
         b = np.zeros(np.shape(a)) if b is None else np.asarray(b, dtype=float)
-        scale = max(float(np.max(np.abs(b), initial=0.0)), 1e-300)
+        arrays.append((name, a, b))
+    # Each difference relative to its own size, but no finer than a thousandth of the
+    # largest gradient: a sum that cancels to ~0 differs by rounding in the last bits.
+    largest = max((float(np.max(np.abs(b), initial=0.0)) for _, _, b in arrays[1:]), default=0.0)
+    worst = 0.0
+    for name, a, b in arrays:
+        scale = max(float(np.max(np.abs(b), initial=0.0)), 1e-3 * largest, 1e-300)
         diff = float(np.max(np.abs(a - b), initial=0.0)) / scale
         if not diff <= rtol and not np.array_equal(a, b, equal_nan=True):
             raise ReplayMismatchError(

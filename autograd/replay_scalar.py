@@ -50,9 +50,10 @@ class ScalarProgram:
         order: every node of the graph, inputs before outputs (leaves included).
         root: the node whose value is returned and from which gradients flow.
         args: the leaves made from the trace's arguments, in flattening order.
+        outputs: nodes whose values each run returns too.
     """
 
-    def __init__(self, order: list[Any], root: Any, args: list[Any]) -> None:
+    def __init__(self, order: list[Any], root: Any, args: list[Any], outputs: list[Any]) -> None:
         slot: dict[int, int] = {id(v): i for i, v in enumerate(order)}
         n = len(order)
         consts: dict[tuple[float, float], int] = {}
@@ -103,12 +104,14 @@ class ScalarProgram:
         self.param_slots = np.array(param_slots, dtype=np.intp)
         self.arg_slots = np.array([slot[id(v)] for v in args], dtype=np.intp)
         self.root = slot[id(root)]
+        self.output_slots = np.array([slot[id(v)] for v in outputs], dtype=np.intp)
         self.order = order
 
-    def run(self, flat_args: np.ndarray) -> tuple[float, np.ndarray]:
+    def run(self, flat_args: np.ndarray) -> tuple[float, np.ndarray, list[float]]:
         """Forward and backward on the parameters' current data and ``flat_args``.
 
-        Returns the root's value and the gradient of every parameter (in `params` order).
+        Returns the root's value, the gradient of every parameter (in `params` order) and
+        the outputs' values.
         """
         vals = self.vals
         params = self.params
@@ -143,7 +146,8 @@ class ScalarProgram:
                     grads[grp.tgt] += share
                 else:
                     grads[grp.uniq] += np.add.reduceat(share[grp.perm], grp.starts)
-        return float(vals[self.root]), grads[self.param_slots]
+        outputs = vals[self.output_slots].tolist()
+        return float(vals[self.root]), grads[self.param_slots], outputs
 
     def values(self) -> np.ndarray:
         """The value of every node of `order` at the last run."""

@@ -26,9 +26,10 @@ class TensorProgram:
         order: the nodes that require grad, inputs before outputs (`topological_order`).
         root: the node whose value is returned and from which gradients flow.
         args: the leaves made from the trace's arguments (they get no gradient).
+        outputs: nodes whose values each run returns too.
     """
 
-    def __init__(self, order: list[Any], root: Any, args: list[Any]) -> None:
+    def __init__(self, order: list[Any], root: Any, args: list[Any], outputs: list[Any]) -> None:
         slot: dict[int, int] = {id(v): i for i, v in enumerate(order)}
         arg_ids = {id(v) for v in args}
         self.data_leaves: list[Any] = []  # nodes outside the order (no grad): read each run
@@ -73,13 +74,15 @@ class TensorProgram:
         self.leaf_types = [(x.shape, x.dtype) for x in self.data_leaves]
         self.param_types = [(self.shapes[s], self.dtypes[s]) for s in self.param_slots]
         self.root = slot[id(root)]
+        self.output_slots = [slot[id(v)] for v in outputs]
         self.order = order
         self._compile(None)
 
-    def run(self, arg_arrays: list[np.ndarray]) -> tuple[np.ndarray, list[Any]]:
+    def run(self, arg_arrays: list[np.ndarray]) -> tuple[np.ndarray, list[Any], list[Any]]:
         """Forward and backward on the parameters' current data and ``arg_arrays``.
 
-        Returns the root's array and the gradient of every parameter (in `params` order).
+        Returns the root's array, the gradient of every parameter (in `params` order) and
+        the outputs' arrays.
         """
         P = [p.data for p in self.params]
         for p, d, (shape, dtype) in zip(self.params, P, self.param_types, strict=True):
@@ -158,7 +161,8 @@ class TensorProgram:
                 assigned.add(s)
                 k += 1
         grads = ", ".join(f"g{s}" if s in assigned else "None" for s in self.param_slots)
-        lines.append(f"    return v{root}, [{grads}]")
+        outputs = "".join(f"v{s}, " for s in self.output_slots)
+        lines.append(f"    return v{root}, [{grads}], [{outputs}]")
         self.source = "\n".join(lines) + "\n"
         exec(
             compile(self.source, "<autograd.replay>", "exec"), ns

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Value, trace
+from autograd import Value, replay, trace
 
 
 def _demo_data() -> tuple[list, list]:
@@ -49,3 +49,53 @@ def test_micrograd_demo_replayed_for_100_steps_equals_dynamic() -> None:
         b = np.array([p.data for p in model.parameters()])
         assert np.max(np.abs(a - b)) <= 1e-12 * np.max(np.abs(a))
         assert nn.accuracy(nn.predict(model, np.array(X)), np.array(y)) == 1.0
+
+
+def _fit_both(engine: str, loss, X, y, batch_size: int, epochs: int, monkeypatch) -> tuple:
+    made = []
+    original = replay.trace
+
+    def counting(*args, **kwargs):
+        made.append(original(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(replay, "trace", counting)
+    results = []
+    for traced in (False, True):
+        model = nn.MLP(2, [8, 8, 3 if loss == "cross_entropy" else 1], engine=engine, rng=3)
+        opt = nn.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        history = nn.fit(
+            model,
+            X,
+            y,
+            loss,
+            opt,
+            epochs=epochs,
+            batch_size=batch_size,
+            rng=7,
+            metrics=["accuracy"],
+            trace=traced,
+        )
+        results.append(
+            (history, np.concatenate([np.ravel(v) for v in model.state_dict().values()]))
+        )
+    (h_d, w_d), (h_r, w_r) = results
+    np.testing.assert_allclose(h_r.loss, h_d.loss, rtol=1e-10)
+    np.testing.assert_allclose(h_r.accuracy, h_d.accuracy, rtol=1e-12)
+    np.testing.assert_allclose(w_r, w_d, rtol=1e-9, atol=1e-12)
+    return made
+
+
+@pytest.mark.parametrize("engine", ["value", "tensor"])
+def test_fit_with_mini_batches_replayed_equals_dynamic(engine: str, monkeypatch) -> None:
+    X, y = nn.data.make_moons(40, noise=0.1, rng=0)
+    made = _fit_both(engine, "hinge", X, 2 * y - 1, 10, 12, monkeypatch)
+    assert made and sum(step.calls for step in made) > 12  # most batches were replayed
+
+
+def test_fit_replays_a_ragged_last_batch_and_cross_entropy(monkeypatch) -> None:
+    X, y = nn.data.make_moons(30, noise=0.1, rng=1)
+    y = (y + (X[:, 0] > 0.5)).astype(int)  # three classes
+    made = _fit_both("tensor", "cross_entropy", X, y, 30, 6, monkeypatch)  # full batch
+    assert len(made) == 1 and made[0].calls == 5
+    _fit_both("tensor", "cross_entropy", X, y, 12, 6, monkeypatch)  # 12, 12, then 6
