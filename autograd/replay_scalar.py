@@ -54,47 +54,59 @@ class ScalarProgram:
     """
 
     def __init__(self, order: list[Any], root: Any, args: list[Any], outputs: list[Any]) -> None:
-        slot: dict[int, int] = {id(v): i for i, v in enumerate(order)}
+        # Values hash by identity (no __eq__): the nodes themselves are the keys.
+        slot: dict[Any, int] = {v: i for i, v in enumerate(order)}
         n = len(order)
-        consts: dict[tuple[float, float], int] = {}
+        consts: dict[Any, int] = {}
         const_values: list[float] = []
-        level = [0] * n
-        arg_ids = {id(v) for v in args}
+        level: list[int] = []
+        needs: list[bool] = []  # whether a node leads to a parameter
+        arg_set = set(args)
         params, param_slots = [], []
         pending: dict[tuple[int, Any, int], tuple[list[int], list[tuple[int, ...]]]] = {}
+        # Written for speed (it runs once per node of a graph of 10⁴–10⁵ nodes): one pass
+        # finds slots, levels and which nodes need gradients.
         for i, v in enumerate(order):
             op = v.grad_fn
             if op is None:
-                if id(v) not in arg_ids:
+                leaf_of_args = v in arg_set
+                if not leaf_of_args:
                     params.append(v)
                     param_slots.append(i)
+                level.append(0)
+                needs.append(not leaf_of_args)
                 continue
             ins = []
             lvl = 0
+            need = False
             for x in v._inputs:
                 if type(x) is float:
-                    key = (x, math.copysign(1.0, x))
+                    key = x if x else (x, math.copysign(1.0, x))  # 0.0 and -0.0 apart
                     s = consts.get(key)
                     if s is None:  # (nan is never found again: a slot of its own each)
                         s = consts[key] = n + len(const_values)
                         const_values.append(x)
-                    ins.append(s)
                 else:
-                    s = slot[id(x)]
-                    ins.append(s)
-                    lvl = max(lvl, level[s])
-            level[i] = lvl + 1
-            outs, inputs = pending.setdefault((lvl + 1, op, len(ins)), ([], []))
+                    s = slot[x]
+                    if level[s] > lvl:
+                        lvl = level[s]
+                    if needs[s]:
+                        need = True
+                ins.append(s)
+            level.append(lvl + 1)
+            needs.append(need)
+            key = (lvl + 1, op, len(ins))
+            try:
+                outs, inputs = pending[key]
+            except KeyError:
+                outs, inputs = pending[key] = ([], [])
             outs.append(i)
             inputs.append(tuple(ins))
         size = n + len(const_values)
-        needs = np.zeros(size, dtype=bool)
-        needs[param_slots] = True
-        for i, v in enumerate(order):  # a node needs a gradient if an input does
-            if v.grad_fn is not None:
-                needs[i] = any(type(x) is not float and needs[slot[id(x)]] for x in v._inputs)
+        needs_all = np.zeros(size, dtype=bool)
+        needs_all[:n] = needs
         keys = sorted(pending, key=lambda k: k[0])  # by level (stable: record order within)
-        self.groups = [_Group(k[1], *pending[k], needs) for k in keys]
+        self.groups = [_Group(k[1], *pending[k], needs_all) for k in keys]
         self.levels = [k[0] for k in keys]
         self.node_level = level
         self.size = size
@@ -102,9 +114,9 @@ class ScalarProgram:
         self.vals[n:] = const_values
         self.params = params
         self.param_slots = np.array(param_slots, dtype=np.intp)
-        self.arg_slots = np.array([slot[id(v)] for v in args], dtype=np.intp)
-        self.root = slot[id(root)]
-        self.output_slots = np.array([slot[id(v)] for v in outputs], dtype=np.intp)
+        self.arg_slots = np.array([slot[v] for v in args], dtype=np.intp)
+        self.root = slot[root]
+        self.output_slots = np.array([slot[v] for v in outputs], dtype=np.intp)
         self.order = order
 
     def run(self, flat_args: np.ndarray) -> tuple[float, np.ndarray, list[float]]:
