@@ -58,6 +58,7 @@ class Trace:
         self.check_every = check_every
         self.calls = 0
         self.signature = [_signature(a, f"args[{k}]") for k, a in enumerate(args)]
+        self._shapes = [_rectangle(sig) for sig in self.signature]
         nodes, self.arg_leaves = _nodes(args, self.signature)
         root, aux = _run_f(f, nodes)
         order = topological_order(root)
@@ -152,8 +153,10 @@ class Trace:
             )
         if self.engine == "value":
             parts = [
-                _numbers(a, sig, f"args[{k}]")
-                for k, (a, sig) in enumerate(zip(args, self.signature, strict=True))
+                _numbers(a, sig, f"args[{k}]", shape)
+                for k, (a, sig, shape) in enumerate(
+                    zip(args, self.signature, self._shapes, strict=True)
+                )
             ]
             return np.concatenate(parts) if parts else np.empty(0)
         return [
@@ -168,7 +171,7 @@ class Trace:
             raise AttributeError("schedule: a Tensor graph runs node by node")
         order = self.order
         return [
-            (lvl, grp.op, [order[i] for i in grp.out.tolist()])
+            (lvl, grp.op, [order[i] for i in grp.out.ravel().tolist()])
             for lvl, grp in zip(self.program.levels, self.program.groups, strict=True)
         ]
 
@@ -260,13 +263,15 @@ def _make(a: Any, sig: Any, leaves: list[Any]) -> Any:
     return v
 
 
-def _numbers(a: Any, sig: Any, where: str) -> np.ndarray:
-    """The numbers of a Value argument, flat, checked against the traced structure."""
+def _numbers(a: Any, sig: Any, where: str, shape: Any = False) -> np.ndarray:
+    """The numbers of a Value argument, flat, checked against the traced structure
+    (``shape``: its `_rectangle`, when known)."""
     if sig == "v":
         if not isinstance(a, numbers.Real) or isinstance(a, (bool, np.bool_)):
             raise TypeError(f"replay: {where} was a number when traced, got {type(a).__name__}")
         return np.array([float(a)])
-    shape = _rectangle(sig)
+    if shape is False:
+        shape = _rectangle(sig)
     if shape is not None:  # a list of numbers, or a list of rows: one numpy conversion
         try:
             arr = np.asarray(a, dtype=float)

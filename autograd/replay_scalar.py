@@ -23,6 +23,7 @@ class _Group:
     """Nodes of one level and one op: out[i] = op(x₀[i], x₁[i], ...), slots as index arrays."""
 
     __slots__ = ("idx", "m", "op", "out", "perm", "rules", "starts", "tgt", "uniq", "variadic")
+    chain = False
 
     def __init__(self, op: Any, out: list[int], ins: list[tuple[int, ...]], needs: np.ndarray):
         self.op = op
@@ -34,6 +35,9 @@ class _Group:
         positions = [j for j in range(self.idx.shape[0]) if needs[self.idx[j]].any()]
         self.rules = [(j, op.grads[j]) for j in positions]
         tgt = self.idx[positions].ravel() if positions else np.empty(0, np.intp)
+        self._plan(tgt)
+
+    def _plan(self, tgt: np.ndarray) -> None:
         self.tgt = tgt
         self.uniq = self.perm = self.starts = None
         if len(np.unique(tgt)) != len(tgt):  # shared inputs: sum their shares first
@@ -41,6 +45,35 @@ class _Group:
             ordered = tgt[perm]
             starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
             self.perm, self.starts, self.uniq = perm, starts, ordered[starts]
+
+
+class _Chain(_Group):
+    """Chains of a sum, s₁ = t₀ + t₁, s₂ = s₁ + t₂, ..., sₖ (each sᵢ used only by the next),
+    all of length k and one level: the op's ufunc accumulated along the chain gives every
+    sᵢ, added in the recorded order, and as both rules pass g on (`rules.passthrough`),
+    every term's share of ∂J/∂sₖ is g itself."""
+
+    __slots__ = ()
+    chain = True
+
+    def __init__(self, op: Any, out: list[list[int]], terms: list[list[int]]) -> None:
+        self.op = op
+        self.out = np.array(out, dtype=np.intp).T.copy()  # (k, chains): s₁ … sₖ
+        self.idx = np.array(terms, dtype=np.intp).T.copy()  # (k + 1, chains): t₀ … tₖ
+        self.m = self.idx.shape[1]
+        self.variadic = False
+        self.rules = [(j, passthrough) for j in range(self.idx.shape[0])]
+        self._plan(self.idx.ravel())
+
+
+def _chains(op: Any) -> bool:
+    """Whether a sum by ``op`` can run as an accumulation: a binary ufunc passing g on."""
+    return (
+        isinstance(op.array, np.ufunc)
+        and op.array.nin == 2
+        and not op.variadic
+        and all(rule is passthrough for rule in op.grads)
+    )
 
 
 class ScalarProgram:
@@ -64,8 +97,16 @@ class ScalarProgram:
         arg_set = set(args)
         params, param_slots = [], []
         pending: dict[tuple[int, Any, int], tuple[list[int], list[tuple[int, ...]]]] = {}
+        uses: dict[Any, int] = {}
+        for v in order:
+            for x in v._inputs:
+                if type(x) is not float:
+                    uses[x] = uses.get(x, 0) + 1
+        chainable: dict[Any, bool] = {}
+        chain_of: dict[int, list] = {}  # tail slot -> [level, op, nodes, terms]
+        chains: list[list] = []
         # Written for speed (it runs once per node of a graph of 10⁴–10⁵ nodes): one pass
-        # finds slots, levels and which nodes need gradients.
+        # finds slots, levels, chains of sums and which nodes need gradients.
         for i, v in enumerate(order):
             op = v.grad_fn
             if op is None:
@@ -93,8 +134,28 @@ class ScalarProgram:
                     if needs[s]:
                         need = True
                 ins.append(s)
-            level.append(lvl + 1)
             needs.append(need)
+            can = chainable.get(op)
+            if can is None:
+                can = chainable[op] = _chains(op)
+            if can and len(ins) == 2:
+                a, b = ins
+                chain = chain_of.pop(a, None) if a < n and uses[order[a]] == 1 else None
+                if chain is None and b < n and uses[order[b]] == 1:
+                    chain = chain_of.pop(b, None)
+                    a, b = b, a  # t + s = s + t exactly: the chain's sum stays in order
+                if chain is None:
+                    chain = [0, op, [], [a]]
+                    chains.append(chain)
+                else:
+                    lvl = level[b] if b < n else 0
+                chain[0] = max(chain[0], lvl + 1)
+                chain[2].append(i)
+                chain[3].append(b)
+                chain_of[i] = chain
+                level.append(chain[0])
+                continue
+            level.append(lvl + 1)
             key = (lvl + 1, op, len(ins))
             try:
                 outs, inputs = pending[key]
@@ -105,9 +166,18 @@ class ScalarProgram:
         size = n + len(const_values)
         needs_all = np.zeros(size, dtype=bool)
         needs_all[:n] = needs
-        keys = sorted(pending, key=lambda k: k[0])  # by level (stable: record order within)
-        self.groups = [_Group(k[1], *pending[k], needs_all) for k in keys]
-        self.levels = [k[0] for k in keys]
+        groups = [(k[0], _Group(k[1], *pending[k], needs_all)) for k in pending]
+        by_shape: dict[tuple[int, Any, int], tuple[list, list]] = {}
+        for lvl, op, nodes, terms in chains:
+            for s in nodes:
+                level[s] = lvl  # a chain runs at once: at the level of its last term
+            outs, terms_of = by_shape.setdefault((lvl, op, len(nodes)), ([], []))
+            outs.append(nodes)
+            terms_of.append(terms)
+        groups += [(k[0], _Chain(k[1], *by_shape[k])) for k in by_shape]
+        groups.sort(key=lambda lg: lg[0])  # by level (stable: record order within)
+        self.groups = [g for _, g in groups]
+        self.levels = [lvl for lvl, _ in groups]
         self.node_level = level
         self.size = size
         self.vals = np.zeros(size)
@@ -133,14 +203,23 @@ class ScalarProgram:
         with np.errstate(all="ignore"):
             for grp in self.groups:
                 X = vals[grp.idx]
-                out = grp.op.array(*X)
-                vals[grp.out] = out
+                if grp.chain:
+                    vals[grp.out] = grp.op.array.accumulate(X, axis=0)[1:]
+                else:
+                    vals[grp.out] = grp.op.array(*X)
                 saved.append(X)
             grads = np.zeros(self.size)
             grads[self.root] = 1.0
             for grp, X in zip(reversed(self.groups), reversed(saved), strict=True):
                 rules = grp.rules
                 if not rules:
+                    continue
+                if grp.chain:  # every term's share is the gradient of the chain's end
+                    share = np.tile(grads[grp.out[-1]], len(rules))
+                    if grp.uniq is None:
+                        grads[grp.tgt] += share
+                    else:
+                        grads[grp.uniq] += np.add.reduceat(share[grp.perm], grp.starts)
                     continue
                 g = grads[grp.out]
                 out = vals[grp.out]
