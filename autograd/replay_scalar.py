@@ -48,10 +48,10 @@ class _Group:
 
 
 class _Chain(_Group):
-    """Chains of a sum, s₁ = t₀ + t₁, s₂ = s₁ + t₂, ..., sₖ (each sᵢ used only by the next),
-    all of length k and one level: the op's ufunc accumulated along the chain gives every
-    sᵢ, added in the recorded order, and as both rules pass g on (`rules.passthrough`),
-    every term's share of ∂J/∂sₖ is g itself."""
+    """Chains of a sum, s₁ = t₀ + t₁, s₂ = s₁ + t₂, ..., sₖ, all of length k and one level
+    (after their last term): the op's ufunc accumulated along the chain gives every sᵢ,
+    added in the recorded order, and as both rules pass g on (`rules.passthrough`), each
+    term's share of ∂J/∂· is a sum of the sᵢ's gradients."""
 
     __slots__ = ()
     chain = True
@@ -97,13 +97,9 @@ class ScalarProgram:
         arg_set = set(args)
         params, param_slots = [], []
         pending: dict[tuple[int, Any, int], tuple[list[int], list[tuple[int, ...]]]] = {}
-        uses: dict[Any, int] = {}
-        for v in order:
-            for x in v._inputs:
-                if type(x) is not float:
-                    uses[x] = uses.get(x, 0) + 1
         chainable: dict[Any, bool] = {}
-        chain_of: dict[int, list] = {}  # tail slot -> [level, op, nodes, terms]
+        chain_at: dict[int, list] = {}  # slot of a chain's node -> [level, op, nodes, terms]
+        growing: dict[int, list] = {}  # tail slot -> its chain, while nothing else read it
         chains: list[list] = []
         # Written for speed (it runs once per node of a graph of 10⁴–10⁵ nodes): one pass
         # finds slots, levels, chains of sums and which nodes need gradients.
@@ -129,8 +125,14 @@ class ScalarProgram:
                         const_values.append(x)
                 else:
                     s = slot[x]
-                    if level[s] > lvl:
-                        lvl = level[s]
+                    lvl_s = level[s]
+                    if lvl_s < 0:  # a node of a chain: read at the chain's level, which
+                        chain = chain_at[s]  # may grow no more
+                        lvl_s = chain[0]
+                        if op is not chain[1] or growing.get(chain[2][-1]) is not chain:
+                            growing.pop(chain[2][-1], None)
+                    if lvl_s > lvl:
+                        lvl = lvl_s
                     if needs[s]:
                         need = True
                 ins.append(s)
@@ -140,20 +142,31 @@ class ScalarProgram:
                 can = chainable[op] = _chains(op)
             if can and len(ins) == 2:
                 a, b = ins
-                chain = chain_of.pop(a, None) if a < n and uses[order[a]] == 1 else None
-                if chain is None and b < n and uses[order[b]] == 1:
-                    chain = chain_of.pop(b, None)
-                    a, b = b, a  # t + s = s + t exactly: the chain's sum stays in order
-                if chain is None:
-                    chain = [0, op, [], [a]]
+                chain = growing.pop(a, None)
+                if chain is None or chain_at.get(b) is chain:
+                    if chain is not None:
+                        growing[a] = chain
+                    chain = growing.pop(b, None)
+                    if chain is not None and chain_at.get(a) is not chain:
+                        a, b = b, a  # t + s = s + t exactly: the sum stays in order
+                    elif chain is not None:
+                        growing[b] = chain
+                        chain = None
+                if chain is None:  # a new chain: s₁ = a + b
+                    chain = [lvl + 1, op, [], [a]]
                     chains.append(chain)
+                    for t in (a, b):  # a chain read as a term grows no more
+                        if t in chain_at:
+                            growing.pop(chain_at[t][2][-1], None)
                 else:
-                    lvl = level[b] if b < n else 0
-                chain[0] = max(chain[0], lvl + 1)
+                    if b in chain_at:
+                        growing.pop(chain_at[b][2][-1], None)
+                    lvl_b = 0 if b >= n else level[b] if level[b] >= 0 else chain_at[b][0]
+                    chain[0] = max(chain[0], lvl_b + 1)
                 chain[2].append(i)
                 chain[3].append(b)
-                chain_of[i] = chain
-                level.append(chain[0])
+                chain_at[i] = growing[i] = chain
+                level.append(-1)
                 continue
             level.append(lvl + 1)
             key = (lvl + 1, op, len(ins))
@@ -214,8 +227,11 @@ class ScalarProgram:
                 rules = grp.rules
                 if not rules:
                     continue
-                if grp.chain:  # every term's share is the gradient of the chain's end
-                    share = np.tile(grads[grp.out[-1]], len(rules))
+                if grp.chain:
+                    # sᵢ passes its gradient to sᵢ₋₁ and tᵢ: tⱼ's share is the sum of the
+                    # gradients sⱼ … sₖ received from outside the chain.
+                    R = np.add.accumulate(grads[grp.out][::-1], axis=0)[::-1]
+                    share = np.concatenate([R[:1], R]).ravel()
                     if grp.uniq is None:
                         grads[grp.tgt] += share
                     else:
