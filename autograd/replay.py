@@ -205,8 +205,9 @@ def trace(f: Callable[..., Any], *args: Any, check_every: int | None = None) -> 
     target turned into numbers) are frozen too. ``step.check(*args)`` runs the dynamic
     engine and compares; ``check_every=k`` does that on every k-th call.
 
-    Tracing costs one dynamic forward and backward pass (whose gradients the replay is
-    compared with once) and leaves every ``.grad`` as it was.
+    Tracing costs a dynamic forward pass and a few more (the replay is compared once with
+    the recorded values; for a Tensor graph, with a dynamic backward pass) and leaves every
+    ``.grad`` as it was. A trace holds its buffers: one thread replays it at a time.
 
     Raises:
         TypeError: an argument that is not numbers or arrays, or a node made by a rule the

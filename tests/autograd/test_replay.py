@@ -268,3 +268,24 @@ def test_nodes_the_replay_cannot_run_raise_a_clear_error() -> None:
         trace(lambda x: x * a, Value(1.0))
     with pytest.raises(ValueError, match="uses no parameter"):
         trace(lambda: Tensor(np.ones(2)).sum())
+
+
+def test_f_may_return_its_outputs_with_J() -> None:
+    w = Value(2.0)
+
+    def f(xs):
+        products = [w * x for x in xs]
+        return sum(products, Value(0.0)), products
+
+    J, outs = trace(f, [1.0, 3.0])([2.0, 5.0])
+    assert J == 14.0 and outs.tolist() == [4.0, 10.0] and w.grad == 7.0
+    t = Tensor(np.ones(2), requires_grad=True)
+
+    def g(x):
+        z = t * x
+        return z.sum(), z
+
+    J, out = trace(g, np.array([1.0, 2.0]))(np.array([3.0, 4.0]))
+    assert float(J) == 7.0 and out.tolist() == [3.0, 4.0]
+    with pytest.raises(ValueError, match="nodes J depends on"):
+        trace(lambda x: ((t * x).sum(), t * 2.0), np.ones(2))
