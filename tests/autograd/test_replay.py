@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -264,6 +265,9 @@ def test_nodes_the_replay_cannot_run_raise_a_clear_error() -> None:
     closure_style = Value(4.0, _inputs=(a,))  # made by a custom _backward, as micrograd's
     with pytest.raises(TypeError, match="custom _backward closure"):
         trace(lambda: closure_style * a)
+    no_array = Value(4.0, _inputs=(a,), grad_fn=SimpleNamespace(name="lecture_op", grads=()))
+    with pytest.raises(TypeError, match="op 'lecture_op' has no array forward"):
+        trace(lambda: no_array * a)
     with pytest.raises(TypeError, match="pass its data"):
         trace(lambda x: x * a, Value(1.0))
     with pytest.raises(ValueError, match="uses no parameter"):
