@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import set_grad_enabled, topological_order
+from .engine import grad_mode, set_grad_enabled, topological_order
 from .node import Node
 from .replay_scalar import ScalarProgram
 from .replay_tensor import TensorProgram
@@ -99,11 +99,24 @@ class Trace:
         """Replay on ``args``: fill every parameter's ``.grad`` (accumulating); J's value,
         or ``(J, outputs)`` when ``f`` returned ``(J, outputs)``."""
         self.calls += 1
+        flat = self._flatten(args)
+        if grad_mode.anomaly:  # the dynamic engine checks every op and names the first
+            return self._dynamic_step(args)
         if self.check_every is not None and self.calls % self.check_every == 0:
             self.check(*args)
-        value, grads, outs = self._run(self._flatten(args))
+        value, grads, outs = self._run(flat)
         _accumulate(self.params, grads, self.engine)
         return value if self._shape_outputs is None else (value, self._shape_outputs(outs))
+
+    def _dynamic_step(self, args: tuple) -> Any:
+        """The step on the dynamic engine (in anomaly mode): record f, run backward()."""
+        nodes, _ = _nodes(args, self.signature)
+        root, aux = _run_f(self.f, nodes)
+        root.backward()
+        if self._shape_outputs is None:
+            return _root_value(root)
+        outs, _ = _outputs(aux, {id(v) for v in topological_order(root)})
+        return _root_value(root), self._shape_outputs([np.array(v.data) for v in outs])
 
     def check(self, *args: Any, rtol: float = 1e-9) -> float:
         """Run the dynamic engine on ``args`` too and compare it with the replay.
@@ -203,7 +216,8 @@ def trace(f: Callable[..., Any], *args: Any, check_every: int | None = None) -> 
     ``jit``): the replay runs the recorded graph whatever the new numbers are. Constants
     ``f`` computes from an argument outside node operations (numpy on ``.data``, a
     target turned into numbers) are frozen too. ``step.check(*args)`` runs the dynamic
-    engine and compares; ``check_every=k`` does that on every k-th call.
+    engine and compares; ``check_every=k`` does that on every k-th call. Inside
+    ``detect_anomaly()`` the trace runs the dynamic engine, which checks every op.
 
     Tracing costs a dynamic forward pass and a few more (the replay is compared once with
     the recorded values; for a Tensor graph, with a dynamic backward pass) and leaves every

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from autograd import Op, Tensor, Value, draw_dot, neuron, trace
+from autograd import AnomalyError, Op, Tensor, Value, detect_anomaly, draw_dot, neuron, trace
 from autograd.rules import SIGMOID
 
 from .op_table import ELEMENTWISE, TENSOR_ONLY, Row
@@ -293,3 +293,12 @@ def test_f_may_return_its_outputs_with_J() -> None:
     assert float(J) == 7.0 and out.tolist() == [3.0, 4.0]
     with pytest.raises(ValueError, match="nodes J depends on"):
         trace(lambda x: ((t * x).sum(), t * 2.0), np.ones(2))
+
+
+def test_in_anomaly_mode_a_replay_runs_the_dynamic_engine_and_names_the_op() -> None:
+    w = Value(1.0)
+    step = trace(lambda x: (w * x).log(), 2.0)
+    assert step(2.0) == pytest.approx(math.log(2.0)) and w.grad == 1.0
+    with detect_anomaly(), pytest.raises(AnomalyError, match="log"):
+        step(0.0)
+    assert w.grad == 1.0
