@@ -207,7 +207,8 @@ def _replayed(traces: dict, model: Any, loss_fn: Any, opt: Any, Xb: Any, yb: Any
                 traces[key] = 1  # seen once: the dynamic step this time
             return None
         value = engine_of(model) == "value"
-        dtype = np.float64 if value else model.parameters()[0].dtype
+        params = [] if value else model.parameters()
+        dtype = params[0].dtype if params else np.float64  # as `forward` converts a batch
 
         def convert(X: np.ndarray) -> Any:
             return X.tolist() if value else X.astype(dtype)
@@ -257,8 +258,9 @@ def fit(
             step: the same numbers to rounding, many times faster on the value engine.
             Within a batch the examples are ordered by target, and a batch whose targets
             come a second time is traced and then replayed; others run the dynamic step
-            (see `_replayed`). The graph is frozen in a trace: use it with losses and models
-            whose Python control flow does not depend on values.
+            (see `_replayed`); metrics then get the outputs as arrays. The graph is frozen
+            in a trace: use it with losses and models whose Python control flow does not
+            depend on values.
 
     Returns:
         A `History`: ``history["loss"]`` (or ``history.loss``) holds the mean training loss
