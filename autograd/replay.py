@@ -31,6 +31,7 @@ from .replay_graph import (
     ReplayMismatchError,
     accumulate,
     check_replayable,
+    check_values,
     compare,
     dynamic_grads,
     outputs_of,
@@ -89,10 +90,7 @@ class Trace:
         self.params = self.program.params
         value, grads, _ = self._run(self._flatten_traced())
         if self.engine == "value":
-            # Every node's replayed value against the recorded one: an op whose array
-            # forward does not run elementwise on many nodes at once shows here.
-            recorded = np.array([v.data for v in order])
-            compare("trace", 0.0, 0.0, [self.program.values()], [recorded], 1e-9)
+            check_values(order, self.program.values())
         else:
             # The dynamic backward pass once: its gradients to compare with, and it releases
             # the arrays the recorded graph holds read-only. Every .grad is left as it was.

@@ -157,3 +157,22 @@ def compare(
             )
         worst = max(worst, diff if np.isfinite(diff) else 0.0)
     return worst
+
+
+def check_values(order: list[Node], replayed: np.ndarray) -> None:
+    """Every replayed node value against the one recorded, ReplayMismatchError if apart:
+    an op whose array forward does not run elementwise on many nodes at once shows here."""
+    recorded = np.array([v.data for v in order], dtype=float)
+    # Relative to each value, but no finer than a millionth of the largest (a difference
+    # that cancels to ~0 keeps its inputs' last-bit differences).
+    floor = 1e-6 * float(np.max(np.abs(recorded[np.isfinite(recorded)]), initial=0.0))
+    scale = np.maximum(np.abs(recorded), floor)
+    bad = ~((np.abs(replayed - recorded) <= 1e-9 * scale) | (replayed == recorded))
+    bad &= ~(np.isnan(replayed) & np.isnan(recorded))
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise ReplayMismatchError(
+            f"trace: node {k} (op {order[k].grad_fn.name!r}) replays as {replayed[k]!r} but "
+            f"was recorded as {recorded[k]!r}: its op's array forward does not give the "
+            "numbers of its scalar forward when run on many nodes at once"
+        )

@@ -302,3 +302,13 @@ def test_in_anomaly_mode_a_replay_runs_the_dynamic_engine_and_names_the_op() -> 
     with detect_anomaly(), pytest.raises(AnomalyError, match="log"):
         step(0.0)
     assert w.grad == 1.0
+
+
+def test_an_op_whose_array_forward_is_not_elementwise_raises_at_trace_time() -> None:
+    # a scalar op whose array forward mixes the nodes it runs on (a wrong array forward)
+    mixed = Op(
+        "mixed", "m", lambda x: 2.0 * x, lambda x: np.cumsum(2.0 * x), (lambda g, out, x: 2.0 * g,)
+    )
+    xs = [Value(1.0), Value(2.0)]
+    with pytest.raises(RuntimeError, match=r"op 'mixed'.*many nodes at once"):
+        trace(lambda: mixed(xs[0]) + mixed(xs[1]))
