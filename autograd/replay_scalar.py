@@ -7,6 +7,10 @@ the same level, op and number of inputs runs the op's own ``array`` forward on t
 gathered inputs, and backward runs the op's own derivative rules on the same arrays
 (Theorem 3.1 on whole levels at once). Gradients of shared inputs (a weight used by
 every example) are summed by a sort done once at trace time (`np.add.reduceat`).
+
+A chain of sums (``sum(...)``: s₁ = t₀ + t₁, s₂ = s₁ + t₂, ...) would take one level a
+term; it runs instead as one accumulation of the op's ufunc (`_Chain`), the same
+additions in the same order, at the level after its last term.
 """
 
 from __future__ import annotations
