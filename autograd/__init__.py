@@ -14,6 +14,7 @@ from .functional import grad, hessian, hvp, value_and_grad
 from .functions import concatenate, linear, stack, where
 from .neuron import neuron
 from .ops import Op
+from .replay import Trace, trace
 from .tensor import Tensor
 from .value import Value
 from .viz import backward_frames, draw_dot, explain, save_backward_html
@@ -23,6 +24,7 @@ __all__ = [
     "GradcheckError",
     "Op",
     "Tensor",
+    "Trace",
     "Value",
     "backward_frames",
     "concatenate",
@@ -41,6 +43,7 @@ __all__ = [
     "save_backward_html",
     "set_grad_enabled",
     "stack",
+    "trace",
     "value_and_grad",
     "where",
 ]

@@ -62,18 +62,9 @@ def _values_indices(self: Any, d: int, keep: bool, arg: Any, result: type) -> An
     data = self._data
     if data.ndim == 0:
         return result(self._apply(T.RESHAPE, self, ()), constant(np.zeros((), np.int64)))
-    idx = arg(data, axis=d, keepdims=True).astype(np.int64)
-    nd = data.ndim
-    index = tuple(
-        idx if i == d else np.arange(n).reshape((1,) * i + (n,) + (1,) * (nd - 1 - i))
-        for i, n in enumerate(data.shape)
-    )
-    values = self._apply(T.GETITEM, self, index)
-    if not keep:
-        shape = data.shape[:d] + data.shape[d + 1 :]
-        values = self._apply(T.RESHAPE, values, shape)
-        idx = idx.reshape(shape)
-    return result(values, constant(idx))
+    along = T.MAX_ALONG if arg is np.argmax else T.MIN_ALONG
+    values = self._apply(along, self, d, keep)  # an op, so replays find the extremes anew
+    return result(values, constant(arg(data, axis=d, keepdims=keep).astype(np.int64)))
 
 
 class Reductions:

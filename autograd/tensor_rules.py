@@ -325,3 +325,32 @@ MIN = Op(
     MAX.grads,
     ("1 at the min",),
 )
+
+
+def _first_hit(arg: Any, x: Any, axis: int) -> np.ndarray:
+    """1 at the entry ``arg`` (np.argmax or np.argmin) picks along ``axis``, 0 elsewhere."""
+    xd = _data(x)
+    hit = np.zeros_like(xd)
+    np.put_along_axis(hit, arg(xd, axis=axis, keepdims=True), 1.0, axis=axis)
+    return hit
+
+
+def _along(name: str, reduce: Any, arg: Any) -> Op:
+    """``t.max(dim).values`` (or min's): the gradient goes to the one entry ``indices``
+    names, the first of tied extremes, as in PyTorch; found from x when the rule runs."""
+    return Op(
+        name,
+        name.split("_")[0],
+        None,
+        lambda x, axis, keepdims: reduce(x, axis=axis, keepdims=keepdims),
+        (
+            lambda g, out, x, axis, keepdims: (
+                expand(g, x.shape, axis, keepdims) * _first_hit(arg, x, axis)
+            ),
+        ),
+        (f"1 at the {name.split('_')[0]}'s index",),
+    )
+
+
+MAX_ALONG = _along("max_along", np.maximum.reduce, np.argmax)
+MIN_ALONG = _along("min_along", np.minimum.reduce, np.argmin)

@@ -36,7 +36,11 @@ def log(msg: str) -> None:
 
 def run_demo(cfg: dict, threads: int) -> dict[str, Any]:
     """The micrograd demo step on micrograd, Value, and Value with the fused neuron."""
-    libs = [lib for lib in ("micrograd", "value", "value-fused") if lib_ok(lib, cfg)]
+    libs = [
+        lib
+        for lib in ("micrograd", "value", "value-fused", "value-replay", "value-fused-replay")
+        if lib_ok(lib, cfg)
+    ]
     rounds: list[dict[str, Any]] = []
     for r in range(cfg["rounds"]):
         log(f"demo step, round {r + 1}/{cfg['rounds']}")
@@ -48,8 +52,8 @@ def run_demo(cfg: dict, threads: int) -> dict[str, Any]:
                 for lib in rotated(libs, r)
             }
         )
-    memory = {lib: rounds[0][lib].pop("memory") for lib in libs}
-    freed = {lib: rounds[0][lib].pop("freed") for lib in libs}
+    memory = {lib: rounds[0][lib].pop("memory", None) for lib in libs}
+    freed = {lib: rounds[0][lib].pop("freed", None) for lib in libs}
     return {"libs": libs, "rounds": rounds, "memory": memory, "freed": freed}
 
 
@@ -61,6 +65,12 @@ def lib_ok(lib: str, cfg: dict) -> bool:
         return installed("micrograd")
     if lib == "torch":
         return installed("torch")
+    if lib.endswith("-replay"):
+        import autograd
+
+        if not hasattr(autograd, "trace"):
+            return False
+        lib = lib.removesuffix("-replay")
     if lib == "value-fused":
         return fused_available()
     return True
@@ -68,7 +78,7 @@ def lib_ok(lib: str, cfg: dict) -> bool:
 
 def run_mlp(cfg: dict, threads: int) -> dict[str, Any]:
     """One training step: Tensor engine, PyTorch and numpy, each in its own process."""
-    libs = [lib for lib in ("tensor", "torch", "numpy") if lib_ok(lib, cfg)]
+    libs = [lib for lib in ("tensor", "tensor-replay", "torch", "numpy") if lib_ok(lib, cfg)]
     rounds: list[dict[str, Any]] = []
     for r in range(cfg["rounds"]):
         log(f"MLP step, round {r + 1}/{cfg['rounds']}")

@@ -25,7 +25,7 @@ MODELS = {
     "784-256-128-10": ([784, 256, 128, 10], 128),
     "784-1024-1024-10": ([784, 1024, 1024, 10], 512),
 }
-LIBS = ("tensor", "torch", "numpy")
+LIBS = ("tensor", "tensor-replay", "torch", "numpy")
 LR = 0.01
 L2 = 1e-4
 
@@ -45,9 +45,12 @@ def problem(sizes: list[int], batch: int, dtype: str, seed: int = 0) -> tuple:
     return X, y, params
 
 
-def tensor_step(X: np.ndarray, y: np.ndarray, params: list) -> Callable[[], float]:
-    """A training step on the Tensor engine."""
-    from autograd import Tensor, linear, no_grad
+def tensor_step(
+    X: np.ndarray, y: np.ndarray, params: list, replayed: bool = False
+) -> Callable[[], float]:
+    """A training step on the Tensor engine (``replayed``: traced once by `autograd.trace`,
+    the batch X its argument, then replayed)."""
+    from autograd import Tensor, linear, no_grad, trace
 
     layers = [(Tensor(W, requires_grad=True), Tensor(b, requires_grad=True)) for W, b in params]
     flat = [p for layer in layers for p in layer]
@@ -55,23 +58,36 @@ def tensor_step(X: np.ndarray, y: np.ndarray, params: list) -> Callable[[], floa
     rows = np.arange(len(X))
     hinge = params[-1][0].shape[0] == 1
 
-    def step() -> float:
-        a = Xt
+    def loss(a: Tensor) -> Tensor:
         for i, (W, b) in enumerate(layers):
             z = linear(a, W, b)  # a @ W.T + b as one node
             a = z.relu() if i < len(layers) - 1 else z
         if hinge:
-            J = (1 - y * a.reshape(-1)).relu().mean() + L2 * sum((p * p).sum() for p in flat)
-        else:
-            J = -a.log_softmax(axis=1)[rows, y].mean()
-        J.backward()
+            return (1 - y * a.reshape(-1)).relu().mean() + L2 * sum((p * p).sum() for p in flat)
+        return -a.log_softmax(axis=1)[rows, y].mean()
+
+    def update() -> None:
         with no_grad():
             for p in flat:
                 p.data -= LR * p.grad
                 p.grad = None
+
+    def step() -> float:
+        J = loss(Xt)
+        J.backward()
+        update()
         return J.item()
 
-    return step
+    if not replayed:
+        return step
+    replay = trace(loss, X)
+
+    def replayed_step() -> float:
+        J = replay(X)
+        update()
+        return float(J)
+
+    return replayed_step
 
 
 def torch_step(X: np.ndarray, y: np.ndarray, params: list) -> Callable[[], float]:
@@ -149,4 +165,9 @@ def numpy_step(X: np.ndarray, y: np.ndarray, params: list) -> Callable[[], float
     return step
 
 
-STEPS = {"tensor": tensor_step, "torch": torch_step, "numpy": numpy_step}
+STEPS = {
+    "tensor": tensor_step,
+    "tensor-replay": lambda X, y, params: tensor_step(X, y, params, replayed=True),
+    "torch": torch_step,
+    "numpy": numpy_step,
+}

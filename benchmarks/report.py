@@ -10,6 +10,10 @@ from .runner import summary
 TARGETS = {
     "speedup": 20.0,
     "speedup_fused": 60.0,
+    "speedup_replay": 100.0,
+    "speedup_fused_replay": 150.0,
+    "trace_over_steps": 3.0,
+    "mlp_replay": {"2-16-16-1": 0.35},  # of PyTorch; elsewhere: never slower than dynamic
     "forward_nodes_per_s": 4e6,
     "backward_nodes_per_s": 3e6,
     "bytes_per_node": 120.0,
@@ -21,7 +25,10 @@ NAMES = {
     "micrograd": "micrograd 0.1.0",
     "value": "Value",
     "value-fused": "Value, fused neuron",
+    "value-replay": "Value, replayed",
+    "value-fused-replay": "Value, fused, replayed",
     "tensor": "Tensor",
+    "tensor-replay": "Tensor, replayed",
     "torch": "PyTorch",
     "numpy": "numpy by hand",
 }
@@ -74,11 +81,30 @@ def demo_section(res: dict[str, Any], summary: list[list[str]]) -> str:
     def per_round(lib: str, phase: str) -> list[float]:
         return [med(r[lib]["times"][phase]) for r in rounds]
 
+    def cell(lib: str, phase: str) -> str:
+        if phase in rounds[0][lib]["times"]:
+            return spread(per_round(lib, phase), 1e3)
+        return "in forward" if phase == "backward" else "none"  # a replay: one call
+
     head = ["per step (ms)", *(NAMES[lib] for lib in libs)]
     rows = [
-        [phase, *(spread(per_round(lib, phase), 1e3) for lib in libs)]
+        [phase, *(cell(lib, phase) for lib in libs)]
         for phase in ("step", "forward", "backward", "update", "free")
     ]
+    replays = [lib for lib in libs if lib.endswith("-replay")]
+    if replays:
+        trace_row = ["trace, once (ms)"]
+        for lib in libs:
+            if lib not in replays:
+                trace_row.append("")
+                continue
+            traced = [r[lib]["trace"] for r in rounds]
+            base = lib.removesuffix("-replay")
+            steps = [t / s for t, s in zip(traced, per_round(base, "step"), strict=True)]
+            status = at_most(med(steps), TARGETS["trace_over_steps"], " steps")
+            trace_row.append(f"{spread(traced, 1e3)} = {spread(steps)} dynamic steps: {status}")
+            summary.append([f"tracing, {NAMES[lib]}, in dynamic steps", status])
+        rows.append(trace_row)
     rows.append(["nodes in the graph", *(str(rounds[0][lib]["nodes"]) for lib in libs)])
     rows.append(["first loss", *(f"{rounds[0][lib]['first_loss']:.6f}" for lib in libs)])
     out = [table(head, rows)]
@@ -88,14 +114,15 @@ def demo_section(res: dict[str, Any], summary: list[list[str]]) -> str:
         speed = ["speed-up over micrograd (ratio per round)", "1"]
         for lib in libs[1:]:
             ratios = [b / t for b, t in zip(base, per_round(lib, "step"), strict=True)]
-            target = TARGETS["speedup_fused" if lib == "value-fused" else "speedup"]
+            kind = "speedup" + ("_fused" if "fused" in lib else "")
+            target = TARGETS[kind + ("_replay" if lib.endswith("-replay") else "")]
             status = at_least(med(ratios), target, "×")
             speed.append(f"{spread(ratios, unit='×')}: {status}")
             summary.append([f"demo step, {NAMES[lib]}: speed-up over micrograd", status])
         out[0] += "\n| " + " | ".join(speed) + " |"
     fwd_target = TARGETS["forward_nodes_per_s"] / 1e6
     bwd_target = TARGETS["backward_nodes_per_s"] / 1e6
-    for lib in (x for x in libs if x != "micrograd"):
+    for lib in (x for x in libs if x != "micrograd" and not x.endswith("-replay")):
         nodes = rounds[0][lib]["nodes"]
         fwd = [nodes / t for t in per_round(lib, "forward")]
         bwd = [nodes / t for t in per_round(lib, "backward")]
@@ -157,6 +184,8 @@ def mlp_section(res: dict[str, Any], summary: list[list[str]]) -> str:
     has_torch = "torch" in libs
     if has_torch:
         head += [f"{NAMES[lib]} / PyTorch" for lib in libs if lib != "torch"] + ["target"]
+        if "tensor-replay" in libs:
+            head.append("replayed: target")
     head.append("same first loss")
     rows = []
     for key in keys:
@@ -174,6 +203,8 @@ def mlp_section(res: dict[str, Any], summary: list[list[str]]) -> str:
                     target_status = at_most(med(ratios), TARGETS["mlp"][model])
                     summary.append([f"Tensor / PyTorch, {model} {dtype}", target_status])
             row.append(target_status if "tensor" in libs else "")
+            if "tensor-replay" in libs:
+                row.append(_replay_status(model, dtype, per_round, summary))
         losses = [rounds[0][lib]["results"][key]["loss0"] for lib in libs]
         same = max(losses) - min(losses) <= 1e-4 * max(1.0, abs(losses[0]))
         row.append(f"yes ({losses[0]:.4f})" if same else "**no**: " + ", ".join(map(fmt, losses)))
@@ -188,6 +219,20 @@ def mlp_section(res: dict[str, Any], summary: list[list[str]]) -> str:
         + "\n\nThread pools and BLAS kernels, as threadpoolctl reports them:\n\n"
         + blas
     )
+
+
+def _replay_status(model: str, dtype: str, per_round: Any, summary: list[list[str]]) -> str:
+    """The replayed step's target: a ratio to PyTorch (small model), else to the dynamic."""
+    key = f"{model}/{dtype}"
+    replayed = per_round("tensor-replay", key)
+    if model in TARGETS["mlp_replay"]:
+        ratios = [a / b for a, b in zip(replayed, per_round("torch", key), strict=True)]
+        status = "/ PyTorch " + at_most(med(ratios), TARGETS["mlp_replay"][model])
+    else:
+        ratios = [a / b for a, b in zip(replayed, per_round("tensor", key), strict=True)]
+        status = f"/ Tensor {spread(ratios)}: " + at_most(med(ratios), 1.0)
+    summary.append([f"Tensor replayed, {model} {dtype}", status])
+    return status
 
 
 # --- Theorem 3.1 ------------------------------------------------------------------------------

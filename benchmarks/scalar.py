@@ -18,7 +18,7 @@ from typing import Any
 
 from .timing import clock, moons
 
-LIBS = ("micrograd", "value", "value-fused")
+LIBS = ("micrograd", "value", "value-fused", "value-replay", "value-fused-replay")
 
 
 class Neuron:
@@ -63,7 +63,9 @@ class MLP:
 
 
 def library(lib: str) -> tuple[type, Any]:
-    """The ``Value`` class of ``lib`` and its fused neuron (or None)."""
+    """The ``Value`` class of ``lib`` and its fused neuron (or None); "-replay" libraries
+    use the engine's (replayed by `autograd.trace`)."""
+    lib = lib.removesuffix("-replay")
     if lib == "micrograd":
         from micrograd.engine import Value
 
@@ -79,7 +81,11 @@ def library(lib: str) -> tuple[type, Any]:
 
 def demo_loss(Value: type, model: MLP, X: list, y: list) -> Any:
     """micrograd's demo loss: hinge mean + 1e-4·Σp² (the notes' J)."""
-    inputs = [list(map(Value, row)) for row in X]
+    return loss_of(model, [list(map(Value, row)) for row in X], y)
+
+
+def loss_of(model: MLP, inputs: list, y: list) -> Any:
+    """The demo loss of inputs that are Values already (as `autograd.trace` makes them)."""
     scores = list(map(model, inputs))
     losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores, strict=True)]
     data_loss = sum(losses) * (1.0 / len(losses))
@@ -101,6 +107,8 @@ def count_nodes(root: Any) -> int:
 
 def demo(lib: str, steps: int, points: int = 100, hidden: int = 16, warmup: int = 1) -> dict:
     """Time each phase of the demo step: forward, backward, update, freeing the graph."""
+    if lib.endswith("-replay"):
+        return demo_replayed(lib, steps, points, hidden, warmup)
     Value, fused = library(lib)
     X, y = moons(points)
     model = MLP(Value, 2, [hidden, hidden, 1], fused=fused)
@@ -127,6 +135,38 @@ def demo(lib: str, steps: int, points: int = 100, hidden: int = 16, warmup: int 
     phases["step"] = [sum(ts) for ts in zip(*phases.values(), strict=True)]
     nodes = count_nodes(demo_loss(Value, model, X, y))
     return {"lib": lib, "times": phases, "nodes": nodes, "first_loss": first_loss}
+
+
+def demo_replayed(lib: str, steps: int, points: int, hidden: int, warmup: int = 1) -> dict:
+    """The demo step replayed by `autograd.trace`: the cost of tracing once, then each
+    step's replay (forward and backward in one call, timed as "forward") and update."""
+    from autograd import trace
+
+    Value, fused = library(lib)
+    X, y = moons(points)
+    model = MLP(Value, 2, [hidden, hidden, 1], fused=fused)
+    params = model.parameters()
+    first_loss = demo_loss(Value, model, X, y).data
+    t0 = clock()
+    step = trace(lambda inputs: loss_of(model, inputs, y), X)  # labels: constants, as above
+    traced = clock() - t0
+    phases: dict[str, list[float]] = {"forward": [], "update": []}
+    for k in range(warmup + steps):
+        t0 = clock()
+        for p in params:
+            p.grad = 0.0
+        step(X)
+        t1 = clock()
+        lr = 1.0 - 0.9 * k / 100
+        for p in params:
+            p.data -= lr * p.grad
+        t2 = clock()
+        if k >= warmup:
+            phases["forward"].append(t1 - t0)
+            phases["update"].append(t2 - t1)
+    phases["step"] = [a + b for a, b in zip(phases["forward"], phases["update"], strict=True)]
+    nodes = len(step.order)
+    return {"lib": lib, "times": phases, "nodes": nodes, "first_loss": first_loss, "trace": traced}
 
 
 def memory(lib: str) -> dict:

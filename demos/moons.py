@@ -40,6 +40,7 @@ from ._common import (
     wrote,
 )
 from ._plots import decision_boundary, figure, loss_curves
+from .replay import replayed_step_time
 
 #: UFLDL's (λ/2) Σ W² with λ = 2α gives the weights micrograd's decay α Σ p² (α = 1e-4);
 #: micrograd's sum runs over the biases too, UFLDL's (and `nn.losses.l2_penalty`) does not,
@@ -152,6 +153,10 @@ def run(out: Any, fast: bool, seed: int, engines: Sequence[str] = ("value", "ten
         results[engine] = train(model, X, y, steps)
         models[engine] = model
         report(engine, results[engine], steps)
+        if engine == "value":  # the same step recorded once and replayed (autograd.trace)
+            replayed = replayed_step_time(model, X, y, LAMBDA, 5)
+            equation("time per step, replayed", f"{1e3 * replayed:.1f} ms (autograd.trace)")
+            results[engine]["replayed_seconds"] = replayed
     if len(models) == 2:
         a, b = (m.state_dict() for m in models.values())
         gap = max(float(np.max(np.abs(a[k] - b[k]))) for k in a)
