@@ -16,10 +16,11 @@ from typing import Any
 from ..node import Node
 from .dot import NBSP, Overlay, build, grad_text
 from .explain import definition, names_of, step_equations
+from .files import write_atomic
 from .graph import cluster_tree, groups, named_params, roles, walk
 from .player import page
 from .steps import record_backward
-from .view import GraphView, _write_atomic
+from .view import GraphView
 
 #: The most graph nodes a step-through draws (one picture per step: keep it small).
 FRAMES_MAX_NODES = 100
@@ -132,7 +133,7 @@ def save_backward_html(
     svgs = [f.svg() for f in frames]
     html = page(svgs, [f.caption for f in frames], title or "The backward pass, step by step")
     path = Path(path)
-    _write_atomic(path, html.encode("utf-8"))
+    write_atomic(path, html.encode("utf-8"))
     return path
 
 

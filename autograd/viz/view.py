@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..node import Node
 from . import big
 from .dot import build
+from .files import write_atomic
 from .graph import cluster_tree, groups, named_params, roles, walk
 from .render import BACKENDS, GraphvizError, render, resolve_backend
 
@@ -71,7 +71,7 @@ class GraphView:
             data = self.svg().encode("utf-8")
         else:
             data = render(self.source, fmt, self.backend)
-        _write_atomic(path, data)
+        write_atomic(path, data)
         return path
 
     def to_graphviz(self) -> Any:
@@ -92,17 +92,6 @@ class GraphView:
     def __repr__(self) -> str:
         caption = f", {self.caption!r}" if self.caption else ""
         return f"<GraphView of {self.nodes} nodes{caption}: .svg(), .save(path), .source>"
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def draw_dot(
