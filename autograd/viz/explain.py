@@ -98,12 +98,17 @@ def step_equations(
     """The chain rule of one step, one equation per input the rule sends to."""
     node = rec.nodes[step.k]
     scalar = isinstance(node.data, float)
+    # A node named J (the output's own symbol) would read ∂J/∂a = ∂J/∂J · ∂J/∂a, as if
+    # circular: its local derivative is written on its definition, ∂(e + f)/∂a.
+    of = name[step.k]
+    if of == "J":
+        of = f"({definition(step.k, rec.nodes, name, index, digits)})"
     out = []
     for part in step.parts:
         a, c = name[part.j], name[step.k]
         local_text = local_words(node, part.i, name, index, digits)
         sign = "=" if part.nth == 1 else "+="
-        head = f"∂J/∂{a} {sign} ∂J/∂{c} · ∂{c}/∂{a}"
+        head = f"∂J/∂{a} {sign} ∂J/∂{c} · ∂{of}/∂{a}"
         if scalar:
             local = _local(node, part.i)
             eq = f"{head} = {fmt(step.g, digits)} · {fmt(local, digits)} = {fmt(part.sent, digits)}"
@@ -112,7 +117,7 @@ def step_equations(
             if np.shape(part.sent) != np.shape(part.total):
                 eq += f", summed over broadcast axes to shape {np.shape(part.total)}"
         if local_text:
-            eq += f"   [∂{c}/∂{a} = {local_text}]"
+            eq += f"   [∂{of}/∂{a} = {local_text}]"
         if part.nth > 1:
             eq += f"; now ∂J/∂{a} = {fmt(part.total, digits)} ({part.nth} contributions)"
         out.append(eq)
