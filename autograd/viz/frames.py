@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..node import Node
-from .dot import NBSP, Overlay, build, grad_text
+from . import shape
+from .dot import NBSP, Overlay, build, grad_text, node_fields
 from .explain import definition, names_of, step_equations
 from .files import write_atomic
 from .graph import cluster_tree, groups, named_params, roles, walk
@@ -41,7 +42,7 @@ def backward_frames(
     root: Node,
     *,
     gradient: Any = None,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     model: Any = None,
     params: Any = None,
     max_nodes: int = FRAMES_MAX_NODES,
@@ -82,6 +83,14 @@ def backward_frames(
         for p in s.parts:
             width[p.j] = max(width.get(p.j, 1), len(grad_text(p.total, digits)))
             arrows[(s.k, p.i)] = len(grad_text(p.sent, digits)) + 2
+
+    shape.check(rankdir)
+    if rankdir == "auto":
+        fields = [
+            node_fields(n, "?".ljust(width.get(k, 1)), digits, label[k])
+            for k, n in enumerate(nodes)
+        ]
+        rankdir = shape.choose(nodes, fields, None, rankdir)
 
     known = {len(nodes) - 1: grad_text(rec.seed, digits)}
     frames = []

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from ..node import Node
-from . import big
-from .dot import build
+from . import big, shape
+from .dot import build, node_fields
 from .files import write_atomic
 from .graph import cluster_tree, groups, named_params, roles, walk
 from .render import BACKENDS, GraphvizError, render, resolve_backend
@@ -81,22 +82,51 @@ class GraphView:
         return graphviz.Digraph(body=[line + "\n" for line in self.body])
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        """Jupyter's display: the SVG, with a text fallback; never raises."""
+        """Jupyter's display: the SVG, shrunk to the cell's width when wider; never raises.
+
+        ``.natural_size()`` shows it unscaled, in a box that scrolls.
+        """
         bundle = {"text/plain": repr(self)}
         try:
-            bundle["image/svg+xml"] = self.svg()
+            bundle["image/svg+xml"] = fit_width(self.svg())
         except Exception as e:  # a notebook cell must still show something
             bundle["text/plain"] += f"\n(no picture: {e})"
         return bundle
+
+    def natural_size(self) -> NaturalSize:
+        """For Jupyter: the picture at its natural size, in a box that scrolls."""
+        return NaturalSize(self)
 
     def __repr__(self) -> str:
         caption = f", {self.caption!r}" if self.caption else ""
         return f"<GraphView of {self.nodes} nodes{caption}: .svg(), .save(path), .source>"
 
 
+_SVG_TAG = re.compile(r"<svg\b")
+
+
+def fit_width(svg: str) -> str:
+    """The SVG made to shrink to its container's width (and never grow past its own)."""
+    return _SVG_TAG.sub('<svg style="max-width:100%;height:auto"', svg, count=1)
+
+
+class NaturalSize:
+    """A `GraphView` shown unscaled in Jupyter, scrolling inside its cell."""
+
+    def __init__(self, view: GraphView) -> None:
+        self.view = view
+
+    def _repr_html_(self) -> str:
+        svg = re.sub(r"^.*?(?=<svg\b)", "", self.view.svg(), count=1, flags=re.S)
+        return f'<div style="overflow:auto;max-height:80vh">{svg}</div>'
+
+    def __repr__(self) -> str:
+        return f"<natural size of {self.view!r}>"
+
+
 def draw_dot(
     root: Node,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     *,
     model: Any = None,
     params: Any = None,
@@ -113,7 +143,9 @@ def draw_dot(
 
     Args:
         root: the output node, usually the loss J.
-        rankdir: ``"LR"`` (inputs left, J right) or ``"TB"``.
+        rankdir: ``"LR"`` (inputs left, J right), ``"TB"`` (inputs on top), or ``"auto"``
+            (the default): ``"LR"`` when the picture fits a notebook cell (~960 px) that
+            way, else the narrower of the two (`autograd.viz.shape`).
         model: an ``nn`` module (anything with ``named_parameters()``): its parameters are
             coloured as such and each module's nodes are drawn in a box (a cluster per
             neuron or layer).
@@ -125,8 +157,7 @@ def draw_dot(
         digits: digits after the point in numbers.
         backend: the renderer for ``.svg()`` and ``.save()`` (see `GraphView`).
     """
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    shape.check(rankdir)
     if model is not None and params is not None:
         raise TypeError("draw_dot takes model= or params=, not both")
     nodes = walk(root)
@@ -137,6 +168,14 @@ def draw_dot(
     short = None
     if names:
         short = [_short_name(names.get(id(n), ""), g) for n, g in zip(nodes, group, strict=True)]
+    if rankdir == "auto":
+        fields = [
+            node_fields(n, None, digits, short[k] if short else "")
+            if layout.shown is None or k in layout.shown
+            else []
+            for k, n in enumerate(nodes)
+        ]
+        rankdir = shape.choose(nodes, fields, layout.shown, rankdir)
     body = build(
         nodes,
         roles(nodes, names),
