@@ -13,13 +13,17 @@ from .dot import build, node_fields
 from .files import write_atomic
 from .graph import cluster_tree, groups, named_params, roles, walk
 from .render import BACKENDS, GraphvizError, render, resolve_backend
+from .spellings import GraphvizSpellings
 
 #: File extensions `GraphView.save` knows, and the Graphviz format of each.
 FORMATS = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".pdf": "pdf"}
 
 
-class GraphView:
+class GraphView(GraphvizSpellings):
     """A picture of a graph: ``.source`` (DOT), ``.svg()``, ``.save(path)``, Jupyter display.
+
+    graphviz's spellings work too (``.render("gout")``, ``.view()``, ``.pipe()``,
+    ``.format``, ``_repr_svg_``; see `autograd.viz.spellings`).
 
     Args:
         body: the DOT statements, one per line (as ``graphviz.Digraph(body=...)`` takes them).
@@ -36,6 +40,7 @@ class GraphView:
         self.backend = backend
         self.caption = caption
         self.nodes = nodes
+        self.format = "svg"  # graphviz's attribute: what render() and pipe() make
         if backend is not None and backend not in BACKENDS:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
         self._svg: dict[str, str] = {}
@@ -66,14 +71,16 @@ class GraphView:
                 f"save: cannot tell the format of {str(path)!r} from its extension; use one "
                 f"of {', '.join(FORMATS)}"
             )
-        if fmt == "dot":
-            data = self.source.encode("utf-8")
-        elif fmt == "svg":
-            data = self.svg().encode("utf-8")
-        else:
-            data = render(self.source, fmt, self.backend)
-        write_atomic(path, data)
+        write_atomic(path, self._bytes(fmt))
         return path
+
+    def _bytes(self, format: str) -> bytes:
+        """The picture as a file of ``format`` holds it (DOT text, SVG, or the system's)."""
+        if format in ("dot", "gv"):
+            return self.source.encode("utf-8")
+        if format == "svg":
+            return self.svg().encode("utf-8")
+        return render(self.source, format, self.backend)
 
     def to_graphviz(self) -> Any:
         """The same graph as a ``graphviz.Digraph`` (its ``.source`` equals ours)."""
