@@ -67,7 +67,9 @@ def backward_frames(
         raise ValueError(
             f"backward_frames draws one picture per step and this graph has {len(nodes)} "
             f"nodes, more than max_nodes={max_nodes}: step through a smaller expression (one "
-            "example, one neuron), pass a larger max_nodes, or use draw_dot for one picture"
+            "neuron, or one example through a network of a few units such as "
+            "nn.MLP(2, [2, 1])), pass a larger max_nodes (one picture per step: slow beyond "
+            "a few hundred), or use draw_dot for one picture"
         )
     names = named_params(model, params)
     role, group = roles(nodes, names), groups(nodes, names)

@@ -170,7 +170,8 @@ def draw_dot(
     nodes = walk(root)
     names = named_params(model, params)
     group = groups(nodes, names)
-    layout, tree = big.plan(nodes, group, cluster_tree(group), max_nodes, overflow)
+    role = roles(nodes, names)
+    layout, tree = big.plan(nodes, group, cluster_tree(group), max_nodes, overflow, role)
     # Parameters without a label show their name inside their module ("w.0", "W").
     short = None
     if names:
@@ -185,7 +186,7 @@ def draw_dot(
         rankdir = shape.choose(nodes, fields, layout.shown, rankdir)
     body = build(
         nodes,
-        roles(nodes, names),
+        role,
         group,
         tree,
         rankdir=rankdir,
