@@ -106,9 +106,9 @@ def _layout(folding: Folding, group: list[str | None], level: dict[str, str], li
             "each module" if level and all(k == v for k, v in level.items()) else "each layer"
         )
     if folding.labels:
-        what.append("sums of alike terms and the leaves they share")
+        what.append("sums of alike terms; leaves they share")
     note = (
-        f"{len(folding.nodes):,} nodes; folded into boxes: {' and '.join(what) or 'nothing'} "
+        f"{len(folding.nodes):,} nodes, folded into boxes: {'; '.join(what) or 'nothing'}\n"
         f"(max_nodes={limit}; max_nodes=None draws every node)"
     )
     return Layout(shown, dict(folding.box), proxies, note)

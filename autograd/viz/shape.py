@@ -10,6 +10,8 @@ from the labels (Helvetica 10 pt, about 5.2 pt a character) and keeps ``"LR"``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from ..node import Node
@@ -36,11 +38,17 @@ def choose(
     fields: list[list[str]],
     shown: set[int] | None,
     rankdir: str,
+    boxes: Sequence[str] = (),
 ) -> str:
     """``rankdir`` itself, or for ``"auto"`` the direction that fits (see the module)."""
     if rankdir != "auto":
         return rankdir
     width_lr, width_tb = widths(nodes, fields, shown)
+    # Folded boxes (big.py) mostly follow one another (inputs, layer 1, layer 2, ...):
+    # counted as one rank each across, as one row down.
+    box = [max(len(line) for line in label.split("\n")) * _CHAR + _PAD for label in boxes]
+    width_lr += sum(box) + _RANKSEP * len(box)
+    width_tb = max(width_tb, max(box, default=0.0))
     return "LR" if width_lr <= CELL_PT or width_lr <= width_tb else "TB"
 
 

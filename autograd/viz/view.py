@@ -183,7 +183,8 @@ def draw_dot(
             else []
             for k, n in enumerate(nodes)
         ]
-        rankdir = shape.choose(nodes, fields, layout.shown, rankdir)
+        boxes = [label for _, label in layout.proxies]
+        rankdir = shape.choose(nodes, fields, layout.shown, rankdir, boxes)
     body = build(
         nodes,
         role,

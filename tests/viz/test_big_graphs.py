@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -59,6 +61,14 @@ def test_micrograd_demo_loss_with_model_folds_layers_and_the_losss_structure(dem
     assert "nearest the output" not in view.source
     svg = view.svg()
     assert svg.count('class="node"') >= len(boxes)
+    # The README's picture is this overview (made by the README's own code).
+    docs = Path(__file__).resolve().parents[2] / "docs" / "micrograd_loss.svg"
+    assert svg_words(docs.read_text(encoding="utf-8")) == svg_words(svg)
+
+
+def svg_words(svg: str) -> list[str]:
+    root = ET.fromstring(svg)
+    return sorted(" ".join(t.text or "" for t in root.iter() if t.tag.endswith("text")).split())
 
 
 def test_without_a_model_repeated_terms_fold_instead_of_a_cut(demo):
