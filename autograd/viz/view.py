@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,15 @@ from .spellings import GraphvizSpellings
 
 #: File extensions `GraphView.save` knows, and the Graphviz format of each.
 FORMATS = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".png": "png", ".pdf": "pdf"}
+
+
+#: Drawn nodes beyond which a render warns before it starts (layout time grows fast).
+HUGE = 2_000
+_NODE = re.compile(r"^\t+n\d+ \[label=")  # a graph node's record (not its op)
+
+
+class HugeRenderWarning(UserWarning):
+    """A picture so big that Graphviz may take minutes (a render can be stopped by Ctrl-C)."""
 
 
 class GraphView(GraphvizSpellings):
@@ -54,8 +64,20 @@ class GraphView(GraphvizSpellings):
         """The picture as SVG text (rendered once, then cached)."""
         which = resolve_backend(self.backend)
         if which not in self._svg:
+            self.warn_if_huge()
             self._svg[which] = render(self.source, "svg", which).decode("utf-8")
         return self._svg[which]
+
+    def warn_if_huge(self) -> None:
+        """A `HugeRenderWarning` before Graphviz starts on more than `HUGE` graph nodes."""
+        drawn = sum(1 for line in self.body if _NODE.match(line))
+        if drawn > HUGE:
+            warnings.warn(
+                f"drawing {drawn:,} graph nodes: Graphviz may take minutes on this (Ctrl-C stops "
+                f"it); draw_dot's default max_nodes={big.DEFAULT_MAX_NODES} draws an overview",
+                HugeRenderWarning,
+                stacklevel=3,
+            )
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the picture; the format comes from the extension (.svg .dot .gv .png .pdf).
@@ -80,6 +102,7 @@ class GraphView(GraphvizSpellings):
             return self.source.encode("utf-8")
         if format == "svg":
             return self.svg().encode("utf-8")
+        self.warn_if_huge()
         return render(self.source, format, self.backend)
 
     def to_graphviz(self) -> Any:
@@ -202,4 +225,4 @@ def _short_name(name: str, group: str | None) -> str:
     return name[len(group) + 1 :] if group and name.startswith(group + ".") else name
 
 
-__all__ = ["GraphView", "GraphvizError", "draw_dot"]
+__all__ = ["GraphView", "GraphvizError", "HugeRenderWarning", "draw_dot"]

@@ -1,0 +1,96 @@
+"""Renders can be stopped (Ctrl-C / a Jupyter interrupt), and a huge one warns first."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+from autograd import Value, draw_dot
+from autograd.viz import HugeRenderWarning
+from autograd.viz import view as V
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Runs in its own process (SIGINT goes to it alone): a render that would take long is
+# interrupted while the WebAssembly code runs, then the same process renders again.
+SCRIPT = r"""
+import os, signal, threading, time
+from autograd.viz import render as R, wasm
+
+R.render("digraph { a -> b }", "svg", "wasm")  # the engine is compiled and warm
+big = "digraph {" + " ".join(f"n{i} -> n{(i * 7919 + 13) % 4000};" for i in range(12000)) + "}"
+
+def interrupt():
+    while not any(t.name == "graphviz-wasm" for t in threading.enumerate()):
+        time.sleep(0.01)
+    time.sleep(0.3)  # well inside the layout of 12,000 edges
+    os.kill(os.getpid(), signal.SIGINT)
+
+threading.Thread(target=interrupt, daemon=True).start()
+try:
+    R.render(big, "svg", "wasm")
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted")
+    alive = [t for t in threading.enumerate() if t.name == "graphviz-wasm" and t.is_alive()]
+    print("worker alive:", bool(alive))
+    print("abandoned:", wasm._abandoned is not None)
+out = R.render("digraph { c -> d }", "svg", "wasm").decode()
+print("next render:", "<svg" in out and ">c<" in out)
+"""
+
+
+def test_ctrl_c_stops_a_wasm_render_and_the_process_renders_again():
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines == [
+        "interrupted",
+        "worker alive: False",  # the WebAssembly code itself stopped (within STOP_WAIT)
+        "abandoned: False",
+        "next render: True",
+    ]
+
+
+def chain(n: int) -> Value:
+    x = Value(1.0, label="x")
+    for _ in range(n):
+        x = x * 1.001
+    return x
+
+
+def test_a_huge_render_warns_before_graphviz_starts(monkeypatch):
+    started = []
+
+    def fake_render(source, format="svg", backend=None):
+        started.append(len(caught))
+        return b"<svg/>"
+
+    monkeypatch.setattr(V, "render", fake_render)
+    view = draw_dot(chain(V.HUGE), max_nodes=None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        view.svg()
+    assert started == [1]  # the warning came first
+    assert issubclass(caught[0].category, HugeRenderWarning)
+    assert f"drawing {V.HUGE + 1:,} graph nodes" in str(caught[0].message)
+    assert "Ctrl-C" in str(caught[0].message) and "max_nodes=300" in str(caught[0].message)
+
+
+def test_default_pictures_do_not_warn(monkeypatch):
+    monkeypatch.setattr(V, "render", lambda *a, **k: b"<svg/>")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        draw_dot(chain(50_000)).svg()  # cut to max_nodes
+        draw_dot(chain(V.HUGE - 1), max_nodes=None).svg()
+
+
+def test_a_huge_png_warns_too(monkeypatch, fake_dot, tmp_path):
+    with pytest.warns(HugeRenderWarning):
+        draw_dot(chain(V.HUGE), max_nodes=None).save(tmp_path / "g.png")
