@@ -186,6 +186,15 @@ def test_tour_svgs_render_readable(browser, tour_svgs, name, width):
     assert browser.errors() == []
 
 
+@pytest.mark.parametrize("name", ["graph.svg", "micrograd_loss.svg"])
+def test_the_readmes_pictures_render_readable(browser, name):
+    path = Path(__file__).resolve().parents[2] / "docs" / name
+    for width in (1280, 1920):
+        open_fresh(browser, path.as_uri(), width, 1000)
+        assert smallest(browser, "document.documentElement") >= READABLE
+    assert browser.errors() == []
+
+
 def test_the_notebook_picture_fits_a_cell_and_stays_readable(browser, tmp_path):
     """A cell 980 px wide, as Jupyter's: the picture fits without scrolling, labels ≥ 9 px."""
     from demos.chain_rule import neuron as demo_neuron

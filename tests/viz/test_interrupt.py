@@ -94,3 +94,42 @@ def test_default_pictures_do_not_warn(monkeypatch):
 def test_a_huge_png_warns_too(monkeypatch, fake_dot, tmp_path):
     with pytest.warns(HugeRenderWarning):
         draw_dot(chain(V.HUGE), max_nodes=None).save(tmp_path / "g.png")
+
+
+def test_a_jupyter_interrupt_stops_a_render_and_the_kernel_goes_on(monkeypatch):
+    jupyter_client = pytest.importorskip("jupyter_client")
+    pytest.importorskip("ipykernel")
+    import os
+
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    km, kc = jupyter_client.manager.start_new_kernel(kernel_name="python3")
+    try:
+        warm = "from autograd.viz import render as R; R.render('digraph { a -> b }', 'svg', 'wasm')"
+        assert kc.execute_interactive(warm, timeout=300)["content"]["status"] == "ok"
+        big = (
+            "R.render('digraph {' + ' '.join(f'n{i} -> n{(i * 7919 + 13) % 4000};' "
+            "for i in range(12000)) + '}', 'svg', 'wasm')"
+        )
+        msg_id = kc.execute(big)
+        busy = False
+        while not busy:  # the cell has started
+            msg = kc.get_iopub_msg(timeout=60)
+            busy = (
+                msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input"
+            )
+        import time
+
+        time.sleep(0.5)  # inside Graphviz's layout of 12,000 edges
+        km.interrupt_kernel()
+        reply = kc.get_shell_msg(timeout=60)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = kc.get_shell_msg(timeout=60)
+        assert reply["content"]["status"] == "error"
+        assert reply["content"]["ename"] == "KeyboardInterrupt"
+        after = kc.execute_interactive(
+            "assert b'<svg' in R.render('digraph { c -> d }', 'svg', 'wasm')", timeout=60
+        )
+        assert after["content"]["status"] == "ok"  # the same kernel renders again
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
