@@ -85,6 +85,8 @@ def render(source: str, format: str) -> bytes:
         if _abandoned is not None:
             _abandoned.join()  # an abandoned render still owns the instance
             _abandoned = None
+            if _stoppable:
+                _stoppable.renew()
         if _stoppable is None:
             _stoppable = _install()
         result: dict[str, Any] = {}
@@ -110,10 +112,11 @@ def render(source: str, format: str) -> bytes:
 
 def _stop(worker: threading.Thread) -> None:
     global _abandoned
+    _abandoned = worker  # until it is seen to end (a second Ctrl-C may cut this short)
     if _stoppable:
         _stoppable.stop()
     worker.join(STOP_WAIT)
-    if worker.is_alive():
-        _abandoned = worker
-    elif _stoppable:
-        _stoppable.renew()
+    if not worker.is_alive():
+        _abandoned = None
+        if _stoppable:
+            _stoppable.renew()
