@@ -79,10 +79,16 @@ def _module_levels(group: list[str | None], tree: dict[str, str]) -> list[dict[s
     levels = [{k: k for k in keys}]
     while True:
         last = levels[-1]
-        up = {k: tree.get(b) or b for k, b in last.items()}
+        up = {k: tree.get(b) or _container(b) for k, b in last.items()}
         if up == last:
             return levels
         levels.append(up)
+
+
+def _container(key: str) -> str:
+    """The module that holds a list's item: ``layers.2.neurons.0`` -> ``layers.2``."""
+    parts = key.split(".")
+    return ".".join(parts[:-2]) if len(parts) > 2 and parts[-1].isdigit() else key
 
 
 def _module_boxes(group: list[str | None], level: dict[str, str]) -> dict[int, str]:

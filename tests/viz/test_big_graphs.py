@@ -49,7 +49,7 @@ def test_micrograd_demo_loss_with_model_folds_layers_and_the_losss_structure(dem
     assert [lab.split("\\n")[0] for lab in labels[:3]] == [
         "layers.0",
         "layers.1",
-        "layers.2.neurons.0",
+        "layers.2",
     ]
     reg = [lab for lab in labels if lab.startswith("regulariser (parameters only): Σ of 337 ")]
     assert reg == ["regulariser (parameters only): Σ of 337 terms · * ·\\n674 nodes"]
