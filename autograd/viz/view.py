@@ -174,16 +174,19 @@ def draw_dot(
     Args:
         root: the output node, usually the loss J.
         rankdir: ``"LR"`` (inputs left, J right), ``"TB"`` (inputs on top), or ``"auto"``
-            (the default): ``"LR"`` when the picture fits a notebook cell (~960 px) that
+            (the default): ``"LR"`` when the picture fits a notebook cell (~980 px) that
             way, else the narrower of the two (`autograd.viz.shape`).
         model: an ``nn`` module (anything with ``named_parameters()``): its parameters are
             coloured as such and each module's nodes are drawn in a box (a cluster per
             neuron or layer).
         params: instead of ``model``, a dict name -> parameter node (or a list of nodes).
-        max_nodes: the most graph nodes drawn (default 300); None draws every node.
-        overflow: beyond ``max_nodes``, ``"collapse"`` (one box per module when ``model``
-            is given, else the ``max_nodes`` nodes nearest ``root`` and one box for the
-            rest) or ``"error"`` (a ValueError saying how to get a picture).
+        max_nodes: the most graph nodes drawn (default 300); None draws every node (a
+            render of more than 2,000 warns first; Ctrl-C stops it).
+        overflow: beyond ``max_nodes``, ``"collapse"`` (an overview: each module, each
+            sum of alike terms such as the per-example losses or a weight penalty, and
+            the leaves they share folded into labelled boxes; the nodes nearest ``root``
+            when even that is too big; see `autograd.viz.big`) or ``"error"`` (a
+            ValueError saying how to get a picture).
         digits: digits after the point in numbers.
         backend: the renderer for ``.svg()`` and ``.save()`` (see `GraphView`).
     """
