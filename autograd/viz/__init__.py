@@ -11,12 +11,13 @@ from __future__ import annotations
 from .explain import explain
 from .frames import Frame, backward_frames, save_backward_html
 from .render import GraphvizError
-from .view import GraphView, draw_dot
+from .view import GraphView, HugeRenderWarning, draw_dot
 
 __all__ = [
     "Frame",
     "GraphView",
     "GraphvizError",
+    "HugeRenderWarning",
     "backward_frames",
     "draw_dot",
     "explain",

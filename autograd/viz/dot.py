@@ -13,7 +13,17 @@ from typing import Any
 import numpy as np
 
 from ..node import Node
-from .graph import INNER, INPUT, OUTPUT, PARAM, constant_inputs, num, op_options, preview
+from .graph import (
+    INNER,
+    INPUT,
+    OUTPUT,
+    PARAM,
+    constant_inputs,
+    natural_key,
+    num,
+    op_options,
+    preview,
+)
 
 FILL = {INPUT: "#dbeafe", PARAM: "#dcfce7", OUTPUT: "#fde68a", INNER: "#ffffff"}
 OP_FILL, CONST_FILL, GROUP_FILL = "#f3f4f6", "#eff6ff", "#e5e7eb"
@@ -266,9 +276,9 @@ def _node_stmts(
 
 def _clusters(tree: dict[str, str], members: dict[str, list[str]]) -> list[str]:
     """Nested ``subgraph cluster_i`` blocks, numbered in sorted path order."""
-    number = {key: i for i, key in enumerate(sorted(tree))}
+    number = {key: i for i, key in enumerate(sorted(tree, key=natural_key))}
     children: dict[str, list[str]] = {}
-    for key in sorted(tree):
+    for key in sorted(tree, key=natural_key):
         children.setdefault(tree[key], []).append(key)
     out: list[str] = []
     stack: list[tuple[str, int, bool]] = [(k, 1, False) for k in reversed(children.get("", []))]

@@ -14,7 +14,16 @@ from typing import Any
 import numpy as np
 
 from ..node import Node
-from .graph import INPUT, PARAM, constant_inputs, is_data_slot, op_options, roles, walk
+from .graph import (
+    INPUT,
+    PARAM,
+    constant_inputs,
+    is_data_slot,
+    named_params,
+    op_options,
+    roles,
+    walk,
+)
 from .steps import Record, Step, record_backward
 
 _INFIX = {"add", "sub", "mul", "div", "pow", "matmul"}
@@ -31,13 +40,15 @@ def fmt(x: Any, digits: int = 6) -> str:
     return text + ".0" if text.lstrip("-").isdigit() else text
 
 
-def names_of(nodes: list[Node]) -> list[str]:
-    """A node's name: its label when no other node has it, else ``v<k>``."""
+def names_of(nodes: list[Node], params: dict[int, str] | None = None) -> list[str]:
+    """A node's name: its label (or parameter name) when no other node has it, else ``v<k>``."""
+    params = params or {}
+    given = [n.label or params.get(id(n), "") for n in nodes]
     count: dict[str, int] = {}
-    for n in nodes:
-        if n.label:
-            count[n.label] = count.get(n.label, 0) + 1
-    return [n.label if n.label and count[n.label] == 1 else f"v{k}" for k, n in enumerate(nodes)]
+    for g in given:
+        if g:
+            count[g] = count.get(g, 0) + 1
+    return [g if g and count[g] == 1 else f"v{k}" for k, g in enumerate(given)]
 
 
 def definition(k: int, nodes: list[Node], name: list[str], index: dict, digits: int) -> str:
@@ -98,12 +109,17 @@ def step_equations(
     """The chain rule of one step, one equation per input the rule sends to."""
     node = rec.nodes[step.k]
     scalar = isinstance(node.data, float)
+    # A node named J (the output's own symbol) would read ∂J/∂a = ∂J/∂J · ∂J/∂a, as if
+    # circular: its local derivative is written on its definition, ∂(e + f)/∂a.
+    of = name[step.k]
+    if of == "J":
+        of = f"({definition(step.k, rec.nodes, name, index, digits)})"
     out = []
     for part in step.parts:
         a, c = name[part.j], name[step.k]
         local_text = local_words(node, part.i, name, index, digits)
         sign = "=" if part.nth == 1 else "+="
-        head = f"∂J/∂{a} {sign} ∂J/∂{c} · ∂{c}/∂{a}"
+        head = f"∂J/∂{a} {sign} ∂J/∂{c} · ∂{of}/∂{a}"
         if scalar:
             local = _local(node, part.i)
             eq = f"{head} = {fmt(step.g, digits)} · {fmt(local, digits)} = {fmt(part.sent, digits)}"
@@ -112,7 +128,7 @@ def step_equations(
             if np.shape(part.sent) != np.shape(part.total):
                 eq += f", summed over broadcast axes to shape {np.shape(part.total)}"
         if local_text:
-            eq += f"   [∂{c}/∂{a} = {local_text}]"
+            eq += f"   [∂{of}/∂{a} = {local_text}]"
         if part.nth > 1:
             eq += f"; now ∂J/∂{a} = {fmt(part.total, digits)} ({part.nth} contributions)"
         out.append(eq)
@@ -125,7 +141,39 @@ def _local(node: Node, i: int) -> float:
     return float(node._vjp(i, 1.0, node.data, inputs))
 
 
-def explain(root: Node, markdown: bool = False, digits: int = 6, gradient: Any = None) -> str:
+class Explanation(str):
+    """A transcript: a `str` (printed, saved, compared as text) that Jupyter shows as Markdown.
+
+    ``.text`` and ``.markdown`` are both forms; the string itself is the one asked for.
+    """
+
+    text: str
+    markdown: str
+
+    def __new__(cls, value: str, text: str, markdown: str) -> Explanation:
+        out = super().__new__(cls, value)
+        out.text, out.markdown = text, markdown
+        return out
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # IPython's text: as print shows it
+        p.text(str.__str__(self))
+
+    def __repr__(self) -> str:  # at a prompt, the lines themselves, not an escaped string
+        return str.__str__(self)
+
+
+def explain(
+    root: Node,
+    markdown: bool = False,
+    digits: int = 6,
+    gradient: Any = None,
+    *,
+    model: Any = None,
+    params: Any = None,
+) -> Explanation:
     """The chain rule at work on ``root``'s graph: forward list, backward steps, gradients.
 
     Runs one real backward pass (through the engine's ``on_step`` hook): afterwards every
@@ -137,10 +185,19 @@ def explain(root: Node, markdown: bool = False, digits: int = 6, gradient: Any =
         markdown: Markdown (tables and a numbered list) instead of plain text.
         digits: significant digits of every number (17 reproduces floats exactly).
         gradient: ∂J/∂root, for a non-scalar `Tensor` root.
+        model, params: which leaves are parameters, as for `draw_dot` (an unlabelled
+            parameter is named by its name there).
+
+    Returns:
+        An `Explanation`: the text (a `str`, as ``print`` shows it), displayed as Markdown
+        in Jupyter.
     """
+    if model is not None and params is not None:
+        raise TypeError("explain takes model= or params=, not both")
     nodes = walk(root)
-    name = names_of(nodes)
-    role = roles(nodes, {})
+    given = named_params(model, params)
+    name = names_of(nodes, given)
+    role = roles(nodes, given)
     rec = record_backward(root, nodes, gradient)
     index = {id(n): k for k, n in enumerate(nodes)}
     fwd = []
@@ -168,7 +225,9 @@ def explain(root: Node, markdown: bool = False, digits: int = 6, gradient: Any =
             f"Note: {held} held gradients from earlier passes, and leaves accumulate: "
             "zero the grads first for a transcript of one pass."
         )
-    return (_markdown if markdown else _text)(fwd, steps, leaves, name[-1], seed, note)
+    text = _text(fwd, steps, leaves, name[-1], seed, note)
+    md = _markdown(fwd, steps, leaves, name[-1], seed, note)
+    return Explanation(md if markdown else text, text, md)
 
 
 def _text(fwd: list, steps: list, leaves: list, root: str, seed: str, note: str) -> str:

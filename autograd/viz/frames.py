@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from ..node import Node
-from .dot import NBSP, Overlay, build, grad_text
+from . import shape
+from .dot import NBSP, Overlay, build, grad_text, node_fields
 from .explain import definition, names_of, step_equations
+from .files import write_atomic
 from .graph import cluster_tree, groups, named_params, roles, walk
 from .player import page
 from .steps import record_backward
-from .view import GraphView, _write_atomic
+from .view import GraphView
 
 #: The most graph nodes a step-through draws (one picture per step: keep it small).
 FRAMES_MAX_NODES = 100
@@ -40,7 +42,7 @@ def backward_frames(
     root: Node,
     *,
     gradient: Any = None,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     model: Any = None,
     params: Any = None,
     max_nodes: int = FRAMES_MAX_NODES,
@@ -65,7 +67,9 @@ def backward_frames(
         raise ValueError(
             f"backward_frames draws one picture per step and this graph has {len(nodes)} "
             f"nodes, more than max_nodes={max_nodes}: step through a smaller expression (one "
-            "example, one neuron), pass a larger max_nodes, or use draw_dot for one picture"
+            "neuron, or one example through a network of a few units such as "
+            "nn.MLP(2, [2, 1])), pass a larger max_nodes (one picture per step: slow beyond "
+            "a few hundred), or use draw_dot for one picture"
         )
     names = named_params(model, params)
     role, group = roles(nodes, names), groups(nodes, names)
@@ -81,6 +85,14 @@ def backward_frames(
         for p in s.parts:
             width[p.j] = max(width.get(p.j, 1), len(grad_text(p.total, digits)))
             arrows[(s.k, p.i)] = len(grad_text(p.sent, digits)) + 2
+
+    shape.check(rankdir)
+    if rankdir == "auto":
+        fields = [
+            node_fields(n, "?".ljust(width.get(k, 1)), digits, label[k])
+            for k, n in enumerate(nodes)
+        ]
+        rankdir = shape.choose(nodes, fields, None, rankdir)
 
     known = {len(nodes) - 1: grad_text(rec.seed, digits)}
     frames = []
@@ -132,7 +144,7 @@ def save_backward_html(
     svgs = [f.svg() for f in frames]
     html = page(svgs, [f.caption for f in frames], title or "The backward pass, step by step")
     path = Path(path)
-    _write_atomic(path, html.encode("utf-8"))
+    write_atomic(path, html.encode("utf-8"))
     return path
 
 

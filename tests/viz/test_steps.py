@@ -170,3 +170,27 @@ def test_transcript_warns_when_leaves_held_earlier_gradients():
     *_, J = expression()
     J.backward()
     assert "held gradients from earlier passes" in explain(J)
+
+
+def test_player_page_has_zoom_fit_and_follows_the_address(tmp_path):
+    *_, J = expression()
+    html = save_backward_html(J, tmp_path / "b.html", backend="wasm").read_text(encoding="utf-8")
+    for control in ("zoomin", "zoomout", "zoomlabel", "fit", "stage"):
+        assert f'id="{control}"' in html
+    assert "max-width: 100%" not in html  # the graph keeps its natural size
+    assert "'hashchange'" in html and "e.preventDefault()" in html
+    assert '<link rel="icon" href="data:,">' in html  # not even a favicon is fetched
+
+
+def test_a_root_named_J_gives_no_circular_equation():
+    e = Value(2.0, label="e")
+    J = 0.5 * e**2
+    J.label = "J"
+    text = explain(J)
+    assert "∂J/∂v1 = ∂J/∂J · ∂(0.5 * v1)/∂v1 = 1.0 · 0.5 = 0.5   [∂(0.5 * v1)/∂v1 = 0.5]" in text
+    for line in text.splitlines():
+        if line.startswith("    ∂J/∂"):
+            lhs, rhs = re.split(r" \+?= ", line.split("   [")[0], maxsplit=1)
+            assert lhs not in rhs, line
+    frames = backward_frames(J)
+    assert "∂J/∂J · ∂(0.5 * v1)/∂v1" in frames[0].caption
