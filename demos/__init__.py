@@ -22,6 +22,7 @@ DEMOS: dict[str, str] = {
     "vectorization": "loops against matrices: the scalar engine against the tensor engine",
     "gradient_check": "gradcheck against central differences, and a wrong custom op it catches",
     "theorem31": "Theorem 3.1: the gradient costs O(N), measured from 10³ to 10⁶ nodes",
+    "replay": "vectorising is the chain rule on whole levels: a recorded step replayed",
     "sgd": "Algorithm 1 (SGD), Algorithm 2 (mini-batch) and batch GD: per example, per second",
     "optimizers": "SGD, momentum, AdaGrad, the normalised step and Adam on one problem",
     "digits": "handwritten 8×8 digits on the tensor engine, ≥ 96% test accuracy",
