@@ -8,13 +8,12 @@ Both run on one backward core (`autograd.engine`) and one table of derivative ru
 from __future__ import annotations
 
 from .anomaly import AnomalyError, detect_anomaly
-from .check import GradcheckError, gradcheck, gradgradcheck
 from .engine import is_grad_enabled, no_grad, set_grad_enabled
-from .functional import grad, hessian, hvp, value_and_grad
-from .functions import concatenate, linear, stack, where
-from .neuron import neuron
-from .ops import Op
+from .functions import concatenate, linear, neuron, stack, where
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .op import Op
 from .tensor import Tensor
+from .transforms import grad, hessian, hvp, value_and_grad
 from .value import Value
 from .viz import backward_frames, draw_dot, explain, save_backward_html
 

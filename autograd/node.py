@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 from . import rules as R
-from .ops import NODE_TYPES, Op
+from .op import NODE_TYPES, Op
 
 # Changed data. Each node type keeps a clock (an epoch) that every assignment to a node's
 # ``.data`` moves on. A node made by an op keeps in ``_stamp`` the epoch it was made in; a

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .ops import Op, Rule, ieee
+from .op import Op, Rule, ieee
 
 
 def _scalar_sigmoid(x: float) -> float:

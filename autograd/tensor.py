@@ -10,7 +10,7 @@ from . import tensor_rules as T
 from .anomaly import check_forward
 from .engine import grad_mode
 from .node import CHANGED, Node
-from .ops import Op
+from .op import Op
 from .saved import hold, release
 from .tensor_args import (
     as_array,

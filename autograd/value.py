@@ -12,7 +12,7 @@ from . import rules as R
 from .anomaly import check_forward
 from .engine import grad_mode
 from .node import CHANGED, Node
-from .ops import Op
+from .op import Op
 
 
 def _as_float(x: Any, what: str = "Value data") -> float:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..node import Node
-from ..ops import Op
+from ..op import Op
 from ..rules import UNARY
 from ..tensor import Tensor
 

@@ -124,7 +124,7 @@ def gradgradcheck(
     The first derivative of f (by ``create_graph=True``) is contracted with fixed random
     weights u to a scalar Σ u·∂f/∂x, whose gradient (a Hessian-vector product) is checked.
     """
-    from .functional import gradients
+    from .transforms import gradients
 
     rng = np.random.default_rng(seed)
     weights = [rng.normal(size=np.shape(x.data)) for x in inputs]
