@@ -10,47 +10,80 @@ local rule exactly once, from the root back to the leaves.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
+from . import saved
 from .node import Node
 from .rules import passthrough
 
-# Grad mode: the one documented global. ----------------------------------------------
+# Grad mode and anomaly mode: per thread, as in PyTorch. --------------------------------
 
 
-class _GradMode:
-    __slots__ = ("anomaly", "enabled")
+class _Modes(threading.local):
+    """This thread's modes: a new thread starts with grad mode on and anomaly mode off."""
 
     def __init__(self) -> None:
         self.enabled = True
         self.anomaly = False  # `detect_anomaly()` checks every result for NaN and inf
 
 
-grad_mode = _GradMode()
+grad_mode = _Modes()
 
-
-def is_grad_enabled() -> bool:
-    """Whether ops record a graph now (False inside `no_grad`)."""
-    return grad_mode.enabled
+#: The threads whose modes are not the defaults (in `no_grad`, or in anomaly mode). The
+#: node types' fast paths test only that this set is empty, a global read ten times
+#: cheaper than a thread-local one; when it is not, they read this thread's modes. A
+#: thread joins the set before its modes change and leaves it after they are restored
+#: (only a thread itself changes its membership, and ``set.add`` / ``discard`` are atomic
+#: under the GIL), so an empty set means every thread records, without anomaly checks.
+departed: set[int] = set()
 
 
 @contextlib.contextmanager
-def set_grad_enabled(enabled: bool) -> Iterator[None]:
-    """Turn graph recording on or off inside a ``with`` block."""
-    before = grad_mode.enabled
-    grad_mode.enabled = enabled
-    try:
+def switch_modes(enabled: bool | None = None, anomaly: bool | None = None) -> Iterator[None]:
+    """Set this thread's grad mode and/or anomaly mode inside a ``with`` block."""
+    mode = grad_mode
+    before = (mode.enabled, mode.anomaly)
+    me = threading.get_ident()
+    try:  # every change inside the try: Ctrl-C at any point is undone by the finally
+        after = (
+            before[0] if enabled is None else bool(enabled),
+            before[1] if anomaly is None else bool(anomaly),
+        )
+        if after != (True, False):
+            departed.add(me)
+        mode.enabled, mode.anomaly = after
         yield
     finally:
-        grad_mode.enabled = before
+        mode.enabled, mode.anomaly = before
+        if before == (True, False):
+            departed.discard(me)
+
+
+def is_grad_enabled() -> bool:
+    """Whether ops record a graph now in this thread (False inside `no_grad`)."""
+    return grad_mode.enabled
+
+
+def set_grad_enabled(enabled: bool) -> contextlib.AbstractContextManager[None]:
+    """Turn graph recording on or off in this thread inside a ``with`` block."""
+    return switch_modes(enabled=enabled)
 
 
 def no_grad() -> contextlib.AbstractContextManager[None]:
-    """``with no_grad():`` runs ops without recording a graph (evaluation, updates)."""
-    return set_grad_enabled(False)
+    """``with no_grad():`` runs ops without recording a graph (evaluation, updates), in
+    this thread only: other threads go on recording."""
+    return switch_modes(enabled=False)
+
+
+#: One backward pass at a time: passes through shared leaves (the weights of a model that
+#: several threads train) add into the same ``.grad``, and a failed pass puts the leaves'
+#: gradients back. Reentrant, so that a step hook may run a pass of its own. (Python
+#: threads take turns under the GIL anyway: this costs no parallelism.)
+backward_lock = threading.RLock()
 
 
 # Traversal and the backward pass ----------------------------------------------------
@@ -179,25 +212,27 @@ def backward(
     if grad_mode.anomaly:
         on_step = _with_anomaly_check(on_step)
     seed = root._seed(gradient, create_graph)
-    order = topological_order(root)
-    leaves = []
-    empty = root._empty_grad  # one graph holds one node type
-    for node in order:
-        if node.grad_fn is not None:
-            node.grad = empty
-        else:
-            leaves.append((node, node.grad))
-    try:
-        if root._float_grads and not create_graph and on_step is None:
-            return _run_float_rules(root, order, seed)
-        ran = _run_rules(root, order, seed, create_graph, on_step)
-    except BaseException:
-        # A pass that fails (anomaly, changed data, Ctrl-C) leaves no half-summed gradients.
-        for node, grad in leaves:
-            node.grad = grad
-        raise
-    for node in ran:
-        node._release_saved()
+    with backward_lock:
+        order = topological_order(root)
+        leaves = []
+        empty = root._empty_grad  # one graph holds one node type
+        for node in order:
+            if node.grad_fn is not None:
+                node.grad = empty
+            else:
+                leaves.append((node, node.grad))
+        try:
+            if root._float_grads and not create_graph and on_step is None:
+                return _run_float_rules(root, order, seed)
+            ran = _run_rules(root, order, seed, create_graph, on_step)
+        except BaseException:
+            # A pass that fails (anomaly, changed data, Ctrl-C) leaves no half-summed
+            # gradients.
+            for node, grad in leaves:
+                node.grad = grad
+            raise
+        for node in ran:
+            node._release_saved()
     return ran
 
 
@@ -206,8 +241,9 @@ def _run_rules(
 ) -> list[Node]:
     """Theorem 3.1's backward sweep: each node's rule once, outputs before inputs."""
     ran: list[Node] = []
-    now = root._now()
-    with set_grad_enabled(create_graph), np.errstate(all="ignore"):
+    # Rules applied to data record nothing; applied to nodes (create_graph) they must.
+    recording = set_grad_enabled(True) if create_graph else contextlib.nullcontext()
+    with recording, np.errstate(all="ignore"):
         root._accumulate(seed)
         for node in reversed(order):
             fn = node.grad_fn
@@ -215,8 +251,6 @@ def _run_rules(
                 continue
             g = node.grad
             ran.append(node)
-            if node._stamp != now:  # data assigned since it was made: check its inputs
-                node._check_saved()  # (one comparison a node: see `_run_float_rules`)
             raw = node._inputs
             if create_graph:  # rules applied to nodes record the backward pass too
                 out, inputs = node, raw
@@ -224,6 +258,8 @@ def _run_rules(
                 # The slots, not the ``data`` properties: this runs for every node.
                 out = node._data
                 inputs = tuple([x._data if isinstance(x, Node) else x for x in raw])
+            if node._stamp != saved.begun:  # assigned since it was made: check its inputs
+                saved.check(node)  # (after the data is read: see `autograd.saved`)
             for i, x in enumerate(raw):
                 if isinstance(x, Node) and x.requires_grad:
                     gi = node._vjp(i, g, out, inputs)
@@ -240,7 +276,7 @@ def _run_float_rules(root: Node, order: list[Node], seed: float) -> list[Node]:
     read from the node's slots (see `Value`), each rule is called directly with positional
     arguments and its float added to the input's ``grad``; only a rule that raises on float
     arithmetic (x/0) goes through `Node._vjp`, which answers as IEEE does. The check that
-    no data was assigned since the forward pass (`Node._check_saved`) is one comparison per
+    no data was assigned since the forward pass (`saved.check`) is one comparison per
     node: a node stamped with the current epoch has no input assigned after it was made,
     and an input made by an op whose data was assigned (stamp CHANGED) is caught when its
     own rule's turn comes.
@@ -249,16 +285,13 @@ def _run_float_rules(root: Node, order: list[Node], seed: float) -> list[Node]:
 
     ran: list[Node] = []
     emit = ran.append
-    now = root._now()
-    with set_grad_enabled(False), np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):
         root._accumulate(seed)
         for node in reversed(order):
             fn = node.grad_fn
             if fn is None:
                 continue
             emit(node)
-            if node._stamp != now:  # something was assigned since: look at each input
-                node._check_saved()
             g, out, a, b = node.grad, node._data, node._a, node._b
             if b is None:  # one input, a Value
                 x = a._data
@@ -285,16 +318,18 @@ def _run_float_rules(root: Node, order: list[Node], seed: float) -> list[Node]:
                 if rule_a is passthrough and rule_b is passthrough:  # a sum: no call needed
                     a.grad += g
                     b.grad += g
-                    continue
-                x, y = a._data, b._data
-                try:
-                    a.grad += rule_a(g, out, x, y)
-                except ArithmeticError:
-                    a.grad += node._vjp(0, g, out, (x, y))
-                try:
-                    b.grad += rule_b(g, out, x, y)
-                except ArithmeticError:
-                    b.grad += node._vjp(1, g, out, (x, y))
+                else:
+                    x, y = a._data, b._data
+                    try:
+                        a.grad += rule_a(g, out, x, y)
+                    except ArithmeticError:
+                        a.grad += node._vjp(0, g, out, (x, y))
+                    try:
+                        b.grad += rule_b(g, out, x, y)
+                    except ArithmeticError:
+                        b.grad += node._vjp(1, g, out, (x, y))
+            if node._stamp != saved.begun:  # after the data was read: see `autograd.saved`
+                saved.check(node)
     return ran
 
 

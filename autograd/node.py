@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from . import rules as R
+from . import saved
 from .op import NODE_TYPES, Op
-
-# Changed data. Each node type keeps a clock (an epoch) that every assignment to a node's
-# ``.data`` moves on. A node made by an op keeps in ``_stamp`` the epoch it was made in; a
-# leaf keeps the epoch its data was last assigned in, and a node made by an op whose data
-# is assigned gets CHANGED. backward() raises when an input's stamp is newer than its
-# consumer's, or a node's own is CHANGED: the rule would read numbers the forward pass
-# never saw. A node stamped with the current epoch has neither, so the sweep looks no
-# further. (Nodes of one epoch share one int object: 8 bytes a node.)
-CHANGED = sys.maxsize  # newer than every epoch
 
 
 class Node:
@@ -24,7 +15,7 @@ class Node:
     Subclasses have the attributes ``data`` (a property over the slot ``_data``, which the
     engine reads), ``grad``, ``grad_fn`` (the `Op` that made the node, None for a leaf),
     ``_inputs`` (that op's inputs in order, nodes and constants, as a tuple: a slot or a
-    property) and ``_stamp`` (see CHANGED), and implement ``_apply`` (run an op on nodes
+    property) and ``_stamp`` (see `autograd.saved`), and implement ``_apply`` (run an op on nodes
     and constants) and the grad hooks below.
     Every operator and method here is one line: the op does the work.
     """
@@ -158,50 +149,11 @@ class Node:
         """
         raise NotImplementedError
 
-    def _now(self) -> int:
-        """This node type's epoch (see CHANGED above)."""
-        raise NotImplementedError
-
-    def _check_saved(self) -> None:
-        """Raise if the values this node's rules read changed since the forward pass."""
-        stamp = self._stamp
-        if stamp == CHANGED:
-            raise RuntimeError(self._changed_message())
-        for x in self._inputs:  # a loop, not any(): this runs for every node
-            if isinstance(x, Node) and x._stamp > stamp:
-                raise RuntimeError(self._changed_message())
-
-    def _changed_message(self) -> str:
-        """Which data changed since this node was made, for backward()'s error."""
-        op = self.grad_fn.name
-        if self._stamp == CHANGED:
-            what = f"the output of op '{op}'"
-        else:
-            k, x = next(
-                (k, x)
-                for k, x in enumerate(self._inputs)
-                if isinstance(x, Node) and x._stamp > self._stamp
-            )
-            details = [repr(x.label)] if x.label else []
-            if hasattr(x, "shape"):
-                details.append(f"shape {x.shape}")
-            what = f"input {k}{' (' + ', '.join(details) + ')' if details else ''} of op '{op}'"
-        return (
-            f"backward(): the .data of {what} was assigned after the graph was built, so "
-            "the values its derivative needs are gone; run the forward pass again after "
-            "changing .data (update parameters after backward(), not between forward and "
-            "backward)"
-        )
-
     def __setstate__(self, state: Any) -> None:
-        # Stamps count assignments in the process that made them: one unpickled from
-        # another process may be ahead of this one's epoch, so it is brought back to it.
         attrs, slots = state if isinstance(state, tuple) else (state, None)
         for name, value in {**(attrs or {}), **(slots or {})}.items():
             setattr(self, name, value)
-        now = self._now()
-        if now < self._stamp != CHANGED:
-            self._stamp = now
+        saved.restamp(self)
 
     def _release_saved(self) -> None:
         """A backward pass has run this node's rules: what they read may change now."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import operator
+import threading
 from typing import Any
 
 import numpy as np
@@ -175,13 +176,18 @@ def _neuron_rule(i: int) -> Rule:
     return lambda g, out, inputs: g * inputs[partner]
 
 
+_NEURON_LOCK = threading.Lock()  # two threads widening the lists at once would skip rules
+
+
 def _neuron_width(n_inputs: int) -> None:
     """Make sure the rule list covers ``n_inputs`` inputs (b and the pairs)."""
     if n_inputs % 2 == 0:
         raise ValueError(f"neuron takes b and pairs (w, x): got {n_inputs} inputs")
-    for i in range(len(_NEURON_RULES), n_inputs):
-        _NEURON_RULES.append(_neuron_rule(i))
-        _NEURON_LOCAL.append("1" if i == 0 else f"x{(i + 1) // 2}" if i % 2 else f"w{i // 2}")
+    with _NEURON_LOCK:
+        for i in range(len(_NEURON_RULES), n_inputs):
+            del _NEURON_LOCAL[i:]  # (a word left by an interrupted widening)
+            _NEURON_LOCAL.append("1" if i == 0 else f"x{(i + 1) // 2}" if i % 2 else f"w{i // 2}")
+            _NEURON_RULES.append(_neuron_rule(i))
 
 
 def _scalar_neuron(b: float, *wx: float) -> float:

@@ -6,10 +6,11 @@ from typing import Any
 
 import numpy as np
 
+from . import saved
 from . import tensor_rules as T
 from .anomaly import check_forward
-from .engine import grad_mode
-from .node import CHANGED, Node
+from .engine import departed, grad_mode
+from .node import Node
 from .op import Op
 from .saved import hold, release
 from .tensor_args import (
@@ -21,9 +22,6 @@ from .tensor_args import (
     normalize_index,
 )
 from .tensor_rules import unbroadcast
-
-# The Tensors' data clock: every assignment to ``Tensor.data`` moves it on (see node.CHANGED).
-_epoch = 0
 
 
 class Tensor(Node):
@@ -53,8 +51,8 @@ class Tensor(Node):
         self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = ""
     ) -> None:
         self._read_only = ()  # first: __del__ reads it even when the conversion below fails
+        self._stamp = saved.epoch
         self._data = as_array(data, dtype)
-        self._stamp = _epoch
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
@@ -74,13 +72,7 @@ class Tensor(Node):
 
     @data.setter
     def data(self, value: Any) -> None:
-        global _epoch
-        self._data = as_array(value, what="data")
-        _epoch += 1
-        self._stamp = _epoch if self.grad_fn is None else CHANGED
-
-    def _now(self) -> int:
-        return _epoch
+        saved.assign(self, as_array(value, what="data"))
 
     def __setstate__(self, state: Any) -> None:
         super().__setstate__(state)
@@ -95,6 +87,7 @@ class Tensor(Node):
         """Run ``op``; record a node if any input Tensor requires grad and grad mode is on."""
         # Written for speed, as it runs for every op: the slots, not the properties, and
         # the new node's slots set here, not through __init__ (which converts its data).
+        now = saved.epoch  # before the data is read: see `autograd.saved`
         args = []
         record = False
         for x in inputs:
@@ -109,8 +102,11 @@ class Tensor(Node):
         out = op.array(*args)
         if type(out) is not np.ndarray:  # full reductions give numpy scalars
             out = np.asarray(out)
-        mode = grad_mode
-        record = record and mode.enabled
+        anomaly = False
+        if departed:  # some thread is in no_grad or anomaly mode: read this one's modes
+            mode = grad_mode
+            record = record and mode.enabled
+            anomaly = mode.anomaly
         # What the rules read, held read-only (`autograd.saved`) before the node exists, so
         # that its __del__ never meets an unset slot: of the result (0) and the Tensor
         # inputs (k for input k - 1), as ``op.saves`` lists them (None: all of them).
@@ -126,14 +122,14 @@ class Tensor(Node):
             read_only = hold(arrays)
         node = cls.__new__(cls)
         node._data = out
-        node._stamp = _epoch
+        node._stamp = now
         node.grad = None
         node.requires_grad = record
         node.grad_fn = op if record else None
         node._inputs = inputs if record else ()
         node._read_only = read_only
         node.label = ""
-        if mode.anomaly:
+        if anomaly:
             check_forward(node, op, args)
         return node
 
@@ -276,8 +272,9 @@ class Tensor(Node):
         return Tensor(seed) if create_graph else seed
 
     def _release_saved(self) -> None:
-        if self._read_only:
-            release(self._read_only)
+        held = self._read_only
+        if held:
+            release(held)  # (interrupted, it runs again in __del__: release is idempotent)
             self._read_only = ()
 
     def _accumulate(self, g: Any, passed_through: bool = False) -> None:

@@ -9,9 +9,10 @@ from typing import Any
 import numpy as np
 
 from . import rules as R
+from . import saved
 from .anomaly import check_forward
-from .engine import grad_mode
-from .node import CHANGED, Node
+from .engine import departed, grad_mode
+from .node import Node
 from .op import Op
 
 
@@ -24,9 +25,6 @@ def _as_float(x: Any, what: str = "Value data") -> float:
 
 
 _new = object.__new__
-
-# The Values' data clock: every assignment to ``Value.data`` moves it on (see node.CHANGED).
-_epoch = 0
 
 # ``_b`` of a node with more than two inputs; its ``_a`` then holds them all as a tuple.
 MANY = object()
@@ -42,6 +40,7 @@ def _fast_operator(op: Op, reflected: bool = False) -> Callable[[Value, Any], Va
     f = op.scalar
 
     def method(self: Value, other: Any) -> Value:
+        now = saved.epoch  # before the data is read: see `autograd.saved`, "Threads"
         t = type(other)
         if t is Value:
             b = other._data
@@ -51,7 +50,7 @@ def _fast_operator(op: Op, reflected: bool = False) -> Callable[[Value, Any], Va
             b = other = float(other)
         else:
             return self._binary(op, other, self) if reflected else self._binary(op, self, other)
-        if not grad_mode.enabled or grad_mode.anomaly:
+        if departed:  # some thread is in no_grad or anomaly mode: this one may be
             return self._apply(op, other, self) if reflected else self._apply(op, self, other)
         node = _new(Value)
         if reflected:
@@ -64,7 +63,7 @@ def _fast_operator(op: Op, reflected: bool = False) -> Callable[[Value, Any], Va
             node._b = other
         node.grad = 0.0
         node.grad_fn = op
-        node._stamp = _epoch
+        node._stamp = now
         return node
 
     method.__name__ = f"__{'r' if reflected else ''}{op.name}__"
@@ -77,14 +76,14 @@ def _fast_unary(op: Op) -> Callable[[Value], Value]:
     f = op.scalar
 
     def method(self: Value) -> Value:
-        if grad_mode.enabled and not grad_mode.anomaly:
+        if not departed:
             node = _new(Value)
+            node._stamp = saved.epoch  # before the data is read, as in `_fast_operator`
             node._data = f(self._data)
             node._a = self
             node._b = None
             node.grad = 0.0
             node.grad_fn = op
-            node._stamp = _epoch
             return node
         return self._apply(op, self)
 
@@ -114,13 +113,13 @@ class Value(Node):
     def __init__(
         self, data: Any, _inputs: tuple = (), grad_fn: Op | None = None, label: str = ""
     ) -> None:
+        self._stamp = saved.epoch
         self._data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
         if label:
             self._label = label
         self.grad_fn = grad_fn
         self._set_inputs(_inputs)
-        self._stamp = _epoch
 
     @property
     def data(self) -> float:
@@ -134,13 +133,7 @@ class Value(Node):
 
     @data.setter
     def data(self, value: Any) -> None:
-        global _epoch
-        self._data = value if type(value) is float else _as_float(value)
-        _epoch += 1
-        self._stamp = _epoch if self.grad_fn is None else CHANGED
-
-    def _now(self) -> int:
-        return _epoch
+        saved.assign(self, value if type(value) is float else _as_float(value))
 
     @property
     def label(self) -> str:
@@ -174,6 +167,7 @@ class Value(Node):
     @classmethod
     def _apply(cls, op: Op, *inputs: Any) -> Value:
         """Run ``op`` on Values and numbers: the forward value, and the node if recording."""
+        now = saved.epoch  # before the data is read: see `autograd.saved`
         args = []
         converted = False
         for x in inputs:
@@ -187,13 +181,14 @@ class Value(Node):
             else:
                 return NotImplemented
         out = op.scalar(*args)
-        if grad_mode.enabled:
+        mode = grad_mode  # this thread's
+        if mode.enabled:
             if converted:  # constants are stored as floats so the rules see one type
                 inputs = tuple(x if type(x) is Value else float(x) for x in inputs)
-            node = _node(out, inputs, op)
+            node = _node(out, inputs, op, now)
         else:
-            node = _node(out, (), None)
-        if grad_mode.anomaly:
+            node = _node(out, (), None, now)
+        if mode.anomaly:
             check_forward(node, op, args)
         return node
 
@@ -245,7 +240,7 @@ class Value(Node):
             return float(Node._vjp(self, i, f64(g), f64(out), tuple([f64(x) for x in inputs])))
 
 
-def _node(data: float, inputs: tuple, op: Op | None) -> Value:
+def _node(data: float, inputs: tuple, op: Op | None, now: int) -> Value:
     """A Value made by an op (no checks: ``data`` is already a float, ``inputs`` in order).
 
     Written for speed: it sets the slots directly instead of going through ``__init__``.
@@ -255,5 +250,5 @@ def _node(data: float, inputs: tuple, op: Op | None) -> Value:
     node.grad = 0.0
     node.grad_fn = op
     node._set_inputs(inputs)
-    node._stamp = _epoch
+    node._stamp = now  # the epoch read before the inputs' data
     return node

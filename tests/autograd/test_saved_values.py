@@ -10,7 +10,7 @@ import pytest
 
 import nn
 from autograd import Tensor, Value, neuron
-from autograd import value as value_module
+from autograd import saved as saved_module
 from nn import optim
 
 from .op_table import ELEMENTWISE, TENSOR_ONLY, Row
@@ -303,7 +303,7 @@ def test_value_unpickled_in_a_fresh_process_is_not_taken_for_changed(monkeypatch
     w = Value(1.0)
     w.data = 2.0
     saved = pickle.dumps(w)
-    monkeypatch.setattr(value_module, "_epoch", 0)  # as in a process that assigned nothing
+    monkeypatch.setattr(saved_module, "epoch", 0)  # as in a process that assigned nothing
     w2 = pickle.loads(saved)
     J = w2 * w2
     J.backward()
@@ -311,13 +311,12 @@ def test_value_unpickled_in_a_fresh_process_is_not_taken_for_changed(monkeypatch
 
 
 def test_tensor_unpickled_in_a_fresh_process_is_not_taken_for_changed(monkeypatch) -> None:
-    from autograd import tensor as tensor_module
 
     W = Tensor(np.ones(3), requires_grad=True)
     W.data = np.full(3, 2.0)
     J = (W * W).sum()  # W's array is held read-only by J's graph while it is pickled
     saved = pickle.dumps(W)
-    monkeypatch.setattr(tensor_module, "_epoch", 0)  # as in a process that assigned nothing
+    monkeypatch.setattr(saved_module, "epoch", 0)  # as in a process that assigned nothing
     W2 = pickle.loads(saved)
     W2.data[0] = 3.0  # a new array, held by no graph
     (W2 * W2).sum().backward()
