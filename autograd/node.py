@@ -17,7 +17,8 @@ class Node:
     ``_inputs`` (that op's inputs in order, nodes and constants, as a tuple: a slot or a
     property) and ``_stamp`` (see `autograd.saved`), and implement ``_apply`` (run an op on nodes
     and constants) and the grad hooks below.
-    Every operator and method here is one line: the op does the work.
+    The operators and elementwise methods are made from `OPERATORS` and `FUNCTIONS`
+    below: each applies its op, which does the work.
     """
 
     __slots__ = ()
@@ -26,78 +27,13 @@ class Node:
         super().__init_subclass__(**kwargs)
         NODE_TYPES.add(cls)  # ops hand inputs of this type to its `_apply`
 
-    #: True for node types whose data and gradients are Python floats: the engine then
-    #: runs their rules in a loop written for speed (`engine._run_float_rules`).
-    _float_grads = False
+    #: The engine's one hook for a faster backward pass of this node type, or None (the
+    #: reference sweep): see `autograd.engine.backward`.
+    _fast_path: Any = None
 
     #: What ``grad`` holds before a pass reaches the node (0.0 for a Value, None for a
     #: Tensor); intermediate nodes are reset to it, so they show one pass only.
     _empty_grad: Any = None
-
-    # Arithmetic, with numbers on either side (constants are kept inside the node). ---
-    def __add__(self, other: Any) -> Any:
-        return self._binary(R.ADD, self, other)
-
-    def __radd__(self, other: Any) -> Any:
-        return self._binary(R.ADD, other, self)
-
-    def __sub__(self, other: Any) -> Any:
-        return self._binary(R.SUB, self, other)
-
-    def __rsub__(self, other: Any) -> Any:
-        return self._binary(R.SUB, other, self)
-
-    def __mul__(self, other: Any) -> Any:
-        return self._binary(R.MUL, self, other)
-
-    def __rmul__(self, other: Any) -> Any:
-        return self._binary(R.MUL, other, self)
-
-    def __truediv__(self, other: Any) -> Any:
-        return self._binary(R.DIV, self, other)
-
-    def __rtruediv__(self, other: Any) -> Any:
-        return self._binary(R.DIV, other, self)
-
-    def __pow__(self, other: Any) -> Any:
-        return self._binary(R.POW, self, other)
-
-    def __rpow__(self, other: Any) -> Any:
-        return self._binary(R.POW, other, self)
-
-    def __neg__(self) -> Any:
-        return self._apply(R.NEG, self)
-
-    # Elementwise functions: a = g(z). ---------------------------------------------------
-    def exp(self) -> Any:
-        return self._apply(R.EXP, self)
-
-    def log(self) -> Any:
-        return self._apply(R.LOG, self)
-
-    def relu(self) -> Any:
-        return self._apply(R.RELU, self)
-
-    def tanh(self) -> Any:
-        return self._apply(R.TANH, self)
-
-    def sigmoid(self) -> Any:
-        return self._apply(R.SIGMOID, self)
-
-    def sin(self) -> Any:
-        return self._apply(R.SIN, self)
-
-    def cos(self) -> Any:
-        return self._apply(R.COS, self)
-
-    def abs(self) -> Any:
-        return self._apply(R.ABS, self)
-
-    def __abs__(self) -> Any:
-        return self._apply(R.ABS, self)
-
-    def sqrt(self) -> Any:
-        return self._apply(R.SQRT, self)
 
     # The backward pass. ------------------------------------------------------------------
     def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
@@ -162,3 +98,55 @@ class Node:
         """The derivative rule of input ``i``: its share of ∂J/∂input."""
         op = self.grad_fn
         return op.grads[i](g, out, inputs) if op.variadic else op.grads[i](g, out, *inputs)
+
+
+#: The arithmetic operators, with numbers on either side (``2 * a``: constants are kept
+#: inside the node): ``a + b`` is ADD(a, b) (``__add__``), ``2 + a`` is ADD(2, a)
+#: (``__radd__``). The one list: `Value`'s fast operators are made from it too.
+OPERATORS = {"add": R.ADD, "sub": R.SUB, "mul": R.MUL, "truediv": R.DIV, "pow": R.POW}
+
+#: The functions of one node, a = g(z): ``x.exp()``, ``-x``, ``abs(x)``, ...
+FUNCTIONS = {
+    "__neg__": R.NEG,
+    "__abs__": R.ABS,
+    **R.UNARY,  # exp log relu tanh sigmoid sin cos abs sqrt
+}
+
+
+def _operator(op: Op, reflected: bool) -> Any:
+    if reflected:
+
+        def method(self: Node, other: Any) -> Any:
+            return self._binary(op, other, self)
+    else:
+
+        def method(self: Node, other: Any) -> Any:
+            return self._binary(op, self, other)
+
+    return method
+
+
+def _function(op: Op) -> Any:
+    def method(self: Node) -> Any:
+        return self._apply(op, self)
+
+    return method
+
+
+def method_name(name: str, reflected: bool) -> str:
+    """``__mul__`` (``__rmul__`` if reflected) for the operator ``mul`` of `OPERATORS`."""
+    return f"__{'r' if reflected else ''}{name}__"
+
+
+for _name, _op in OPERATORS.items():
+    for _reflected in (False, True):
+        _method = _operator(_op, _reflected)
+        _method.__name__ = _method.__qualname__ = method_name(_name, _reflected)
+        _method.__doc__ = f"The op {_op.name!r} ({_op.symbol}), recorded as a node."
+        setattr(Node, _method.__name__, _method)
+for _name, _op in FUNCTIONS.items():
+    _method = _function(_op)
+    _method.__name__ = _method.__qualname__ = _name
+    _method.__doc__ = f"The op {_op.name!r} ({_op.symbol}), recorded as a node."
+    setattr(Node, _name, _method)
+del _name, _op, _reflected, _method

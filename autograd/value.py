@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from . import rules as R
 from . import saved
 from .anomaly import check_forward
-from .engine import departed, grad_mode
+from .engine import grad_mode
 from .node import Node
 from .op import Op
+from .value_fast import MANY, install
 
 
 def _as_float(x: Any, what: str = "Value data") -> float:
@@ -22,73 +21,6 @@ def _as_float(x: Any, what: str = "Value data") -> float:
     if isinstance(x, np.ndarray) and x.size == 1 and x.dtype.kind in "biuf":
         return float(x.reshape(()))
     raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r}")
-
-
-_new = object.__new__
-
-# ``_b`` of a node with more than two inputs; its ``_a`` then holds them all as a tuple.
-MANY = object()
-
-
-def _fast_operator(op: Op, reflected: bool = False) -> Callable[[Value, Any], Value]:
-    """The method ``self <op> other`` (``other <op> self`` if reflected) of `Value`.
-
-    Written for speed (these are the scalar engine's hottest lines): with a Value, float or
-    int on the other side, while recording outside anomaly mode, the node is made right
-    here; anything else goes through `Value._apply`.
-    """
-    f = op.scalar
-
-    def method(self: Value, other: Any) -> Value:
-        now = saved.epoch  # before the data is read: see `autograd.saved`, "Threads"
-        t = type(other)
-        if t is Value:
-            b = other._data
-        elif t is float:
-            b = other
-        elif t is int:
-            b = other = float(other)
-        else:
-            return self._binary(op, other, self) if reflected else self._binary(op, self, other)
-        if departed:  # some thread is in no_grad or anomaly mode: this one may be
-            return self._apply(op, other, self) if reflected else self._apply(op, self, other)
-        node = _new(Value)
-        if reflected:
-            node._data = f(b, self._data)
-            node._a = other
-            node._b = self
-        else:
-            node._data = f(self._data, b)
-            node._a = self
-            node._b = other
-        node.grad = 0.0
-        node.grad_fn = op
-        node._stamp = now
-        return node
-
-    method.__name__ = f"__{'r' if reflected else ''}{op.name}__"
-    return method
-
-
-def _fast_unary(op: Op) -> Callable[[Value], Value]:
-    """The method ``x.relu()`` (``x.exp()``, ...) of `Value`, written for speed as
-    `_fast_operator`: while recording outside anomaly mode the node is made directly."""
-    f = op.scalar
-
-    def method(self: Value) -> Value:
-        if not departed:
-            node = _new(Value)
-            node._stamp = saved.epoch  # before the data is read, as in `_fast_operator`
-            node._data = f(self._data)
-            node._a = self
-            node._b = None
-            node.grad = 0.0
-            node.grad_fn = op
-            return node
-        return self._apply(op, self)
-
-    method.__name__ = op.name
-    return method
 
 
 class Value(Node):
@@ -107,7 +39,6 @@ class Value(Node):
 
     #: A Value always takes part in differentiation (micrograd's behaviour).
     requires_grad = True
-    _float_grads = True
     _empty_grad = 0.0
 
     def __init__(
@@ -192,23 +123,6 @@ class Value(Node):
             check_forward(node, op, args)
         return node
 
-    relu = _fast_unary(R.RELU)
-    tanh = _fast_unary(R.TANH)
-    sigmoid = _fast_unary(R.SIGMOID)
-    exp = _fast_unary(R.EXP)
-    log = _fast_unary(R.LOG)
-    __neg__ = _fast_unary(R.NEG)
-    __add__ = _fast_operator(R.ADD)
-    __radd__ = _fast_operator(R.ADD, reflected=True)
-    __sub__ = _fast_operator(R.SUB)
-    __rsub__ = _fast_operator(R.SUB, reflected=True)
-    __mul__ = _fast_operator(R.MUL)
-    __rmul__ = _fast_operator(R.MUL, reflected=True)
-    __truediv__ = _fast_operator(R.DIV)
-    __rtruediv__ = _fast_operator(R.DIV, reflected=True)
-    __pow__ = _fast_operator(R.POW)
-    __rpow__ = _fast_operator(R.POW, reflected=True)
-
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self._data:.6g}, grad={self.grad:.6g}{label})"
@@ -228,8 +142,11 @@ class Value(Node):
 
     def _accumulate(self, g: Any, passed_through: bool = False) -> None:
         grad = self.grad
-        # Assigning on the first contribution keeps create_graph gradients free of "0 +".
-        self.grad = g if (type(grad) is float and grad == 0.0) else grad + g
+        if type(g) is float:
+            self.grad = grad + g  # as the fast sweep adds: the same bits, -0.0 included
+        else:
+            # Assigning on the first contribution keeps create_graph gradients free of "0 +".
+            self.grad = g if (type(grad) is float and grad == 0.0) else grad + g
 
     def _vjp(self, i: int, g: Any, out: Any, inputs: tuple) -> Any:
         try:
@@ -241,14 +158,16 @@ class Value(Node):
 
 
 def _node(data: float, inputs: tuple, op: Op | None, now: int) -> Value:
-    """A Value made by an op (no checks: ``data`` is already a float, ``inputs`` in order).
-
-    Written for speed: it sets the slots directly instead of going through ``__init__``.
-    """
-    node = _new(Value)
+    """A Value made by an op (no checks: ``data`` is already a float, ``inputs`` in order,
+    ``now`` the epoch read before their data): the slots set directly, not by ``__init__``.
+    (`autograd.value_fast` makes its nodes the same way, inline.)"""
+    node = object.__new__(Value)
     node._data = data
     node.grad = 0.0
     node.grad_fn = op
     node._set_inputs(inputs)
     node._stamp = now  # the epoch read before the inputs' data
     return node
+
+
+install(Value)  # the fast path: its operators, and the engine's hook (`autograd.value_fast`)
