@@ -139,6 +139,7 @@ def backward(
     gradient: Any = None,
     create_graph: bool = False,
     on_step: Step | None = None,
+    retain_graph: bool | None = None,
 ) -> list[Any]:
     """Backpropagate from `root`; returns the nodes in the order their rules ran.
 
@@ -146,6 +147,7 @@ def backward(
     cleared first, so they always show exactly one pass. ``on_step(node, i, g, gi)``, if
     given, is called for every rule application: node's rule for input ``i`` turned the
     upstream ``g`` into ``gi`` (step-through pictures and transcripts use it).
+    ``retain_graph=False`` releases the graph afterwards (see `Node.backward`).
 
     The fast path: a node type may set ``_fast_path`` to an object with ``order(root)``
     and ``sweep(root, order, seed)`` that do what `topological_order` and `_sweep` do,
@@ -157,6 +159,11 @@ def backward(
         raise RuntimeError(
             "backward() needs a root that requires grad: this node has no graph "
             "(its inputs had requires_grad=False, or it was made under no_grad())"
+        )
+    if create_graph and retain_graph is False:
+        raise ValueError(
+            "backward(create_graph=True, retain_graph=False): the recorded backward pass "
+            "uses the forward graph, so it cannot be released; leave retain_graph out"
         )
     if grad_mode.anomaly:
         on_step = _with_anomaly_check(on_step)
@@ -184,6 +191,8 @@ def backward(
             raise
         for node in ran:
             node._release_saved()
+            if retain_graph is False:
+                node._release_graph()
     return ran
 
 

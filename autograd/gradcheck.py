@@ -95,6 +95,7 @@ def _check_input(f, inputs, k, x, analytic, eps, atol, rtol) -> None:
         x.data = probe
         hi = evaluate()
         probe[idx] = base[idx] - eps
+        x.data = probe  # (assigning copies: the tensor never shares the caller's array)
         lo = evaluate()
         x.data = base
         _compare(k, str(idx), float(analytic[idx]), (hi - lo) / (2 * eps), atol, rtol)

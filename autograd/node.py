@@ -36,17 +36,25 @@ class Node:
     _empty_grad: Any = None
 
     # The backward pass. ------------------------------------------------------------------
-    def backward(self, gradient: Any = None, create_graph: bool = False) -> None:
+    def backward(
+        self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+    ) -> None:
         """Fill ``.grad`` of every node this one depends on with ∂self/∂node.
 
         Args:
             gradient: ∂J/∂self; needed when self is not a scalar (as in PyTorch).
+            retain_graph: False releases the graph once the pass has run: each node made
+                by an op forgets its inputs, so holding the root (``losses.append(J)``)
+                keeps one node, not the whole graph; nodes you hold keep their ``data``
+                and ``grad`` (z.grad = δ), and a second backward through them raises.
+                None or True (the default, unlike PyTorch's) keep the graph, so that it can
+                be drawn after backward and backpropagated again.
             create_graph: record the backward pass too, so that the gradients are nodes
                 with a history and can be differentiated again.
         """
         from .engine import backward
 
-        backward(self, gradient, create_graph)
+        backward(self, gradient, create_graph, retain_graph=retain_graph)
 
     @property
     def is_leaf(self) -> bool:
@@ -91,6 +99,11 @@ class Node:
             setattr(self, name, value)
         saved.restamp(self)
 
+    def _release_graph(self) -> None:
+        """Forget the inputs (``backward(retain_graph=False)``): they become one released
+        input whose gradient cannot be read, so that a later pass through it raises."""
+        raise NotImplementedError
+
     def _release_saved(self) -> None:
         """A backward pass has run this node's rules: what they read may change now."""
 
@@ -98,6 +111,30 @@ class Node:
         """The derivative rule of input ``i``: its share of ∂J/∂input."""
         op = self.grad_fn
         return op.grads[i](g, out, inputs) if op.variadic else op.grads[i](g, out, *inputs)
+
+
+RELEASED = (
+    "backward(): this graph was released by an earlier backward(retain_graph=False); "
+    "run the forward pass again, or pass retain_graph=True to the first backward()"
+)
+
+
+def released_input(cls: type, **slots: Any) -> Any:
+    """The input a node of type ``cls`` has after `Node._release_graph`: a leaf of a
+    subclass whose ``grad`` raises, so that any backward pass reaching it stops there."""
+
+    def grad(self: Any) -> Any:
+        raise RuntimeError(RELEASED)
+
+    def describe(self: Any) -> str:
+        return "<an input released by backward(retain_graph=False)>"
+
+    body = {"__slots__": (), "grad": property(grad), "__repr__": describe}
+    released = type(f"Released{cls.__name__}", (cls,), body)
+    node = object.__new__(released)
+    for name, value in {"grad_fn": None, "_stamp": 0, **slots}.items():
+        object.__setattr__(node, name, value)
+    return node
 
 
 #: The arithmetic operators, with numbers on either side (``2 * a``: constants are kept

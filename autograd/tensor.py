@@ -10,7 +10,7 @@ from . import saved
 from . import tensor_rules as T
 from .anomaly import check_forward
 from .engine import departed, grad_mode
-from .node import Node
+from .node import Node, released_input
 from .op import Op
 from .saved import hold, release
 from .tensor_args import (
@@ -20,6 +20,7 @@ from .tensor_args import (
     new_shape,
     normalize_axis,
     normalize_index,
+    own_array,
 )
 from .tensor_rules import unbroadcast
 
@@ -52,7 +53,7 @@ class Tensor(Node):
     ) -> None:
         self._read_only = ()  # first: __del__ reads it even when the conversion below fails
         self._stamp = saved.epoch
-        self._data = as_array(data, dtype)
+        self._data = own_array(data, dtype)  # a copy of the caller's array, as torch.tensor
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
@@ -61,18 +62,24 @@ class Tensor(Node):
 
     @property
     def data(self) -> np.ndarray:
-        """The array held.
+        """The array held: the tensor's own (``Tensor(X)`` and assigning ``.data = X`` copy
+        ``X``, so your ``X`` stays yours and writeable).
 
         Assign a new array or write into this one freely between training steps. While a
-        graph that used this tensor waits for ``backward()``, the array is read-only (a
-        write into it fails at once), and assigning a new array makes that ``backward()``
-        raise instead of returning gradients of values that are no longer there.
+        graph that used this tensor waits for ``backward()``, the array is read-only: a
+        write into it (``t.data[0] = 5``, ``t.data *= 2``) fails at once with numpy's
+        "assignment destination is read-only", because the pending backward() would read
+        the new numbers; write after ``backward()``, or into a copy
+        (``t.detach().numpy().copy()``). Assigning a new array in between makes that
+        ``backward()`` raise instead of returning gradients of values no longer there.
         """
         return self._data
 
     @data.setter
     def data(self, value: Any) -> None:
-        saved.assign(self, as_array(value, what="data"))
+        # ``t.data -= x`` assigns the tensor's own array back: counted, not copied.
+        new = value if value is self._data else own_array(value, what="data")
+        saved.assign(self, new)
 
     def __setstate__(self, state: Any) -> None:
         super().__setstate__(state)
@@ -109,7 +116,8 @@ class Tensor(Node):
             anomaly = mode.anomaly
         # What the rules read, held read-only (`autograd.saved`) before the node exists, so
         # that its __del__ never meets an unset slot: the result ("out") and the Tensor
-        # inputs, as ``op.saves`` lists them (None: all of them).
+        # inputs, as ``op.saves`` lists them (None: all of them). Array constants the
+        # rules read are copied instead: they are the caller's.
         saves = op.saves
         read_only = ()
         if record and saves != ():
@@ -119,6 +127,8 @@ class Tensor(Node):
                     arrays.append(out)
                 elif isinstance(inputs[k], Tensor):
                     arrays.append(args[k])  # that input's array
+                elif type(inputs[k]) is np.ndarray:  # a constant the caller may change
+                    inputs = (*inputs[:k], inputs[k].copy(), *inputs[k + 1 :])
             read_only = hold(arrays)
         node = cls.__new__(cls)
         node._data = out
@@ -189,12 +199,13 @@ class Tensor(Node):
         return self._data.item()
 
     def numpy(self) -> np.ndarray:
-        """The array held (shared, not copied, as in PyTorch)."""
+        """The array held (shared, not copied, as in PyTorch); read-only while a graph
+        that used it waits for backward() (see `data`)."""
         return self.data
 
     def detach(self) -> Tensor:
         """The same array, with no history and requires_grad=False."""
-        return Tensor(self._data)  # a float array: taken as it is, not copied
+        return _leaf(self._data)  # shared, not copied, as in PyTorch
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Start (or stop) tracking gradients of this leaf; returns self."""
@@ -269,7 +280,10 @@ class Tensor(Node):
                 raise ValueError(
                     f"gradient has shape {seed.shape} but the tensor has shape {self.shape}"
                 )
-        return Tensor(seed) if create_graph else seed
+        return _leaf(seed) if create_graph else seed
+
+    def _release_graph(self) -> None:
+        self._inputs = (_RELEASED,)
 
     def _release_saved(self) -> None:
         held = self._read_only
@@ -294,6 +308,18 @@ class Tensor(Node):
             g = g.astype(data.dtype)  # (``is`` first, written for speed: dtypes are shared)
         grad = self.grad
         self.grad = g if grad is None else grad + g
+
+
+def _leaf(data: np.ndarray) -> Tensor:
+    """A Tensor holding ``data`` itself, made by the library (detach, create_graph seeds)."""
+    t = Tensor(())
+    t._data = data
+    return t
+
+
+_RELEASED = released_input(
+    Tensor, _data=np.zeros(()), _inputs=(), _read_only=(), requires_grad=True, label="released"
+)
 
 
 def _operand(x: Any) -> Any:

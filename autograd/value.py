@@ -10,7 +10,7 @@ import numpy as np
 from . import saved
 from .anomaly import check_forward
 from .engine import grad_mode
-from .node import Node
+from .node import Node, released_input
 from .op import Op
 from .value_fast import MANY, install
 
@@ -148,6 +148,9 @@ class Value(Node):
             # Assigning on the first contribution keeps create_graph gradients free of "0 +".
             self.grad = g if (type(grad) is float and grad == 0.0) else grad + g
 
+    def _release_graph(self) -> None:
+        self._a, self._b = _RELEASED, None
+
     def _vjp(self, i: int, g: Any, out: Any, inputs: tuple) -> Any:
         try:
             return Node._vjp(self, i, g, out, inputs)
@@ -169,5 +172,7 @@ def _node(data: float, inputs: tuple, op: Op | None, now: int) -> Value:
     node._stamp = now  # the epoch read before the inputs' data
     return node
 
+
+_RELEASED = released_input(Value, _data=0.0, _a=None, _b=None, _label="released")
 
 install(Value)  # the fast path: its operators, and the engine's hook (`autograd.value_fast`)
