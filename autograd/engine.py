@@ -40,9 +40,15 @@ grad_mode = _Modes()
 #: The threads whose modes are not the defaults (in `no_grad`, or in anomaly mode). The
 #: node types' fast paths test only that this set is empty, a global read ten times
 #: cheaper than a thread-local one; when it is not, they read this thread's modes. A
-#: thread joins the set before its modes change and leaves it after they are restored
-#: (only a thread itself changes its membership, and ``set.add`` / ``discard`` are atomic
-#: under the GIL), so an empty set means every thread records, without anomaly checks.
+#: thread joins the set before its modes change and leaves it after they are restored,
+#: and only a thread itself changes its membership, so an empty set means every thread
+#: records, without anomaly checks.
+#:
+#: What relies on the GIL, here and in `autograd.saved`: that ``set.add``/``discard``,
+#: ``dict`` operations, ``next()`` of an ``itertools.count`` and single reads and stores
+#: of attributes and globals are atomic. Everything else that threads share is under a
+#: lock: backward passes (`backward_lock`), ``.data`` assignments and read-only holds
+#: (`autograd.saved`), and the widening of the fused neuron's rule list (`rules`).
 departed: set[int] = set()
 
 
@@ -86,7 +92,7 @@ def no_grad() -> contextlib.AbstractContextManager[None]:
 #: One backward pass at a time: passes through shared leaves (the weights of a model that
 #: several threads train) add into the same ``.grad``, and a failed pass puts the leaves'
 #: gradients back. Reentrant, so that a step hook may run a pass of its own. (Python
-#: threads take turns under the GIL anyway: this costs no parallelism.)
+#: code runs one thread at a time anyway: this costs no parallelism.)
 backward_lock = threading.RLock()
 
 

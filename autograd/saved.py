@@ -16,7 +16,10 @@ its own result (minitorch's "saved for backward"). Between the forward pass and
   its backward pass has not run, the array's ``writeable`` flag is off (`hold`) and the
   write itself fails ("assignment destination is read-only"). The flag comes back on when
   the last node holding the array has run its backward pass or been freed (`release`).
-  Arrays that were read-only before are left as they are.
+  Arrays that were read-only before are left as they are. The arrays held are always the
+  library's own: ``Tensor(X)`` and ``t.data = X`` copy the caller's array
+  (`tensor_args.own_array`), and array constants the rules read (``t * C``, an index) are
+  copied when the node is made (`Tensor._apply`), so the caller's arrays never change.
 
 Threads: the clock and the holds are shared by all threads. An assignment counts itself in
 `begun`, sets the node's stamp, then its data, and moves `epoch` on last; a node made by
@@ -25,8 +28,7 @@ older than the assignment; and a sweep compares a node's stamp with `begun` afte
 the data its rules use, so an assignment made by another thread during the pass is seen
 too. (A node racing an assignment may be taken for changed: an error, never a wrong
 number.)
-Assignments and holds take a lock; the rest relies on the GIL making single reads and
-stores of attributes, and ``set.add`` / ``set.discard`` / ``dict`` operations, atomic.
+Assignments and holds take a lock (what relies on the GIL: see `engine.departed`).
 Ctrl-C: every change here is undone or completed by a ``finally`` or an idempotent
 `release`, so an interrupted call leaves no array read-only for good.
 """

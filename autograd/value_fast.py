@@ -1,20 +1,22 @@
 """The fast path of `Value`: what the scalar engine does per node, written for speed.
 
 Skip this module on a first read: it does what `autograd.node` and `autograd.engine` do,
-with the same order and bit for bit the same results (``tests/autograd/test_fuzz.py``
-runs both), for nodes that hold one Python float. It has two parts, each behind one door:
+with the same order and bit for bit the same results, for nodes that hold one Python float
+(``tests/autograd/test_fast_path.py`` runs both on the fuzzing programs). It has two
+parts, each behind one door:
 
 * **Operators** (`install`): ``w * x``, ``x.relu()``, ... on Values and numbers build the
   node right in the method, setting its slots, instead of going through `Node`'s method,
   ``_binary``, `Value._apply` and `value._node`. Door: `install`, which puts them on the
   class from the one list of operators and functions (`node.OPERATORS`, `node.FUNCTIONS`).
-  Measured on micrograd's demo step (MLP(2, [16, 16, 1]), 100 points): forward GAIN_FWD.
+  Measured on micrograd's demo step (MLP(2, [16, 16, 1]), 100 points, 65 614 nodes): the
+  forward pass takes 34 ms with them, 80 ms without.
 * **Backward** (`order`, `sweep`): the engine's hook (``Value._fast_path``, see
   `engine.backward`), used when nothing but the gradients is asked. It reads a node's
   inputs from its slots (``_a``, ``_b``) instead of the ``_inputs`` tuple, calls each rule
   with positional float arguments and adds the float into ``.grad`` directly; only a rule
   that raises on float arithmetic (x/0) goes through `Value._vjp`, which answers as IEEE
-  does. Measured on the same step: backward GAIN_BWD.
+  does. Measured on the same step: backward takes 37 ms with it, 137 ms without.
 
 Slots of a Value made by an op: ``_a`` and ``_b`` hold its inputs (``_b`` None for one
 input; ``_b`` `MANY` and ``_a`` a tuple for more than two), each a Value or a float.
