@@ -1,21 +1,37 @@
 """Reverse-mode automatic differentiation, for teaching and for real work.
 
 `Value` holds one float (micrograd's API); `Tensor` holds a numpy array (PyTorch's API).
-Both run on one backward core (`autograd.engine`) and one table of derivative rules
-(`autograd.rules`, `autograd.tensor_rules`).
+Both run on one backward core and one table of derivative rules.
+
+Reading order (the whole design in five files):
+
+1. `autograd.op`: what an op is: its forward functions and one derivative rule per input.
+2. `autograd.rules` (elementwise, both node types) and `autograd.tensor_rules` (matmul,
+   reductions, shapes): the table of ops, each rule next to its forward.
+3. `autograd.engine`: grad mode, the topological order and the backward sweep
+   (Theorem 3.1), knowing no node type.
+4. `autograd.node`: what a node is, and its operators and methods (each applies an op).
+5. `autograd.value` and `autograd.tensor`: the two node types.
+
+Then, as needed: `functions` (``neuron``, ``linear``, ``concatenate``, ``stack``,
+``where``), `transforms` (``grad``, ``value_and_grad``, ``hvp``, ``hessian``),
+`gradcheck`, `anomaly` (``detect_anomaly``), `tensor_args` (argument checks) and `viz`
+(pictures and transcripts). Skip on a first read `value_fast` (the same as node + engine
+for Values, written for speed) and `saved` (how backward() knows its data is unchanged).
+
+Grad mode and anomaly mode are per thread, as in PyTorch.
 """
 
 from __future__ import annotations
 
 from .anomaly import AnomalyError, detect_anomaly
-from .check import GradcheckError, gradcheck, gradgradcheck
 from .engine import is_grad_enabled, no_grad, set_grad_enabled
-from .functional import grad, hessian, hvp, value_and_grad
-from .functions import concatenate, linear, stack, where
-from .neuron import neuron
-from .ops import Op
+from .functions import concatenate, linear, neuron, stack, where
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .op import Op
 from .replay import Trace, trace
 from .tensor import Tensor
+from .transforms import grad, hessian, hvp, value_and_grad
 from .value import Value
 from .viz import backward_frames, draw_dot, explain, save_backward_html
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import grad_mode
+from .engine import switch_modes
 from .node import Node
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -32,13 +32,10 @@ class AnomalyError(RuntimeError):
 
 @contextlib.contextmanager
 def detect_anomaly() -> Iterator[None]:
-    """Check every forward result and every backward gradient for NaN and infinity."""
-    before = grad_mode.anomaly
-    grad_mode.anomaly = True
-    try:
+    """Check every forward result and every backward gradient for NaN and infinity, in
+    this thread."""
+    with switch_modes(anomaly=True):  # in this thread only, as in PyTorch
         yield
-    finally:
-        grad_mode.anomaly = before
 
 
 def _finite(x: Any) -> bool:

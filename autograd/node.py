@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from . import rules as R
-from .ops import NODE_TYPES, Op
-
-# Changed data. Each node type keeps a clock (an epoch) that every assignment to a node's
-# ``.data`` moves on. A node made by an op keeps in ``_stamp`` the epoch it was made in; a
-# leaf keeps the epoch its data was last assigned in, and a node made by an op whose data
-# is assigned gets CHANGED. backward() raises when an input's stamp is newer than its
-# consumer's, or a node's own is CHANGED: the rule would read numbers the forward pass
-# never saw. A node stamped with the current epoch has neither, so the sweep looks no
-# further. (Nodes of one epoch share one int object: 8 bytes a node.)
-CHANGED = sys.maxsize  # newer than every epoch
+from . import saved
+from .op import NODE_TYPES, Op
 
 
 class Node:
@@ -24,9 +15,10 @@ class Node:
     Subclasses have the attributes ``data`` (a property over the slot ``_data``, which the
     engine reads), ``grad``, ``grad_fn`` (the `Op` that made the node, None for a leaf),
     ``_inputs`` (that op's inputs in order, nodes and constants, as a tuple: a slot or a
-    property) and ``_stamp`` (see CHANGED), and implement ``_apply`` (run an op on nodes
+    property) and ``_stamp`` (see `autograd.saved`), and implement ``_apply`` (run an op on nodes
     and constants) and the grad hooks below.
-    Every operator and method here is one line: the op does the work.
+    The operators and elementwise methods are made from `OPERATORS` and `FUNCTIONS`
+    below: each applies its op, which does the work.
     """
 
     __slots__ = ()
@@ -35,78 +27,13 @@ class Node:
         super().__init_subclass__(**kwargs)
         NODE_TYPES.add(cls)  # ops hand inputs of this type to its `_apply`
 
-    #: True for node types whose data and gradients are Python floats: the engine then
-    #: runs their rules in a loop written for speed (`engine._run_float_rules`).
-    _float_grads = False
+    #: The engine's one hook for a faster backward pass of this node type, or None (the
+    #: reference sweep): see `autograd.engine.backward`.
+    _fast_path: Any = None
 
     #: What ``grad`` holds before a pass reaches the node (0.0 for a Value, None for a
     #: Tensor); intermediate nodes are reset to it, so they show one pass only.
     _empty_grad: Any = None
-
-    # Arithmetic, with numbers on either side (constants are kept inside the node). ---
-    def __add__(self, other: Any) -> Any:
-        return self._binary(R.ADD, self, other)
-
-    def __radd__(self, other: Any) -> Any:
-        return self._binary(R.ADD, other, self)
-
-    def __sub__(self, other: Any) -> Any:
-        return self._binary(R.SUB, self, other)
-
-    def __rsub__(self, other: Any) -> Any:
-        return self._binary(R.SUB, other, self)
-
-    def __mul__(self, other: Any) -> Any:
-        return self._binary(R.MUL, self, other)
-
-    def __rmul__(self, other: Any) -> Any:
-        return self._binary(R.MUL, other, self)
-
-    def __truediv__(self, other: Any) -> Any:
-        return self._binary(R.DIV, self, other)
-
-    def __rtruediv__(self, other: Any) -> Any:
-        return self._binary(R.DIV, other, self)
-
-    def __pow__(self, other: Any) -> Any:
-        return self._binary(R.POW, self, other)
-
-    def __rpow__(self, other: Any) -> Any:
-        return self._binary(R.POW, other, self)
-
-    def __neg__(self) -> Any:
-        return self._apply(R.NEG, self)
-
-    # Elementwise functions: a = g(z). ---------------------------------------------------
-    def exp(self) -> Any:
-        return self._apply(R.EXP, self)
-
-    def log(self) -> Any:
-        return self._apply(R.LOG, self)
-
-    def relu(self) -> Any:
-        return self._apply(R.RELU, self)
-
-    def tanh(self) -> Any:
-        return self._apply(R.TANH, self)
-
-    def sigmoid(self) -> Any:
-        return self._apply(R.SIGMOID, self)
-
-    def sin(self) -> Any:
-        return self._apply(R.SIN, self)
-
-    def cos(self) -> Any:
-        return self._apply(R.COS, self)
-
-    def abs(self) -> Any:
-        return self._apply(R.ABS, self)
-
-    def __abs__(self) -> Any:
-        return self._apply(R.ABS, self)
-
-    def sqrt(self) -> Any:
-        return self._apply(R.SQRT, self)
 
     # The backward pass. ------------------------------------------------------------------
     def backward(
@@ -116,14 +43,18 @@ class Node:
 
         Args:
             gradient: ∂J/∂self; needed when self is not a scalar (as in PyTorch).
-            retain_graph: accepted for PyTorch's code; the graph is always retained (a
-                second ``backward()`` works, and leaves accumulate both passes).
+            retain_graph: False releases the graph once the pass has run: each node made
+                by an op forgets its inputs, so holding the root (``losses.append(J)``)
+                keeps one node, not the whole graph; nodes you hold keep their ``data``
+                and ``grad`` (z.grad = δ), and a second backward through them raises.
+                None or True (the default, unlike PyTorch's) keep the graph, so that it can
+                be drawn after backward and backpropagated again.
             create_graph: record the backward pass too, so that the gradients are nodes
                 with a history and can be differentiated again.
         """
         from .engine import backward
 
-        backward(self, gradient, create_graph)
+        backward(self, gradient, create_graph, retain_graph=retain_graph)
 
     @property
     def is_leaf(self) -> bool:
@@ -162,50 +93,16 @@ class Node:
         """
         raise NotImplementedError
 
-    def _now(self) -> int:
-        """This node type's epoch (see CHANGED above)."""
-        raise NotImplementedError
-
-    def _check_saved(self) -> None:
-        """Raise if the values this node's rules read changed since the forward pass."""
-        stamp = self._stamp
-        if stamp == CHANGED:
-            raise RuntimeError(self._changed_message())
-        for x in self._inputs:  # a loop, not any(): this runs for every node
-            if isinstance(x, Node) and x._stamp > stamp:
-                raise RuntimeError(self._changed_message())
-
-    def _changed_message(self) -> str:
-        """Which data changed since this node was made, for backward()'s error."""
-        op = self.grad_fn.name
-        if self._stamp == CHANGED:
-            what = f"the output of op '{op}'"
-        else:
-            k, x = next(
-                (k, x)
-                for k, x in enumerate(self._inputs)
-                if isinstance(x, Node) and x._stamp > self._stamp
-            )
-            details = [repr(x.label)] if x.label else []
-            if hasattr(x, "shape"):
-                details.append(f"shape {x.shape}")
-            what = f"input {k}{' (' + ', '.join(details) + ')' if details else ''} of op '{op}'"
-        return (
-            f"backward(): the .data of {what} was assigned after the graph was built, so "
-            "the values its derivative needs are gone; run the forward pass again after "
-            "changing .data (update parameters after backward(), not between forward and "
-            "backward)"
-        )
-
     def __setstate__(self, state: Any) -> None:
-        # Stamps count assignments in the process that made them: one unpickled from
-        # another process may be ahead of this one's epoch, so it is brought back to it.
         attrs, slots = state if isinstance(state, tuple) else (state, None)
         for name, value in {**(attrs or {}), **(slots or {})}.items():
             setattr(self, name, value)
-        now = self._now()
-        if now < self._stamp != CHANGED:
-            self._stamp = now
+        saved.restamp(self)
+
+    def _release_graph(self) -> None:
+        """Forget the inputs (``backward(retain_graph=False)``): they become one released
+        input whose gradient cannot be read, so that a later pass through it raises."""
+        raise NotImplementedError
 
     def _release_saved(self) -> None:
         """A backward pass has run this node's rules: what they read may change now."""
@@ -214,3 +111,79 @@ class Node:
         """The derivative rule of input ``i``: its share of ∂J/∂input."""
         op = self.grad_fn
         return op.grads[i](g, out, inputs) if op.variadic else op.grads[i](g, out, *inputs)
+
+
+RELEASED = (
+    "backward(): this graph was released by an earlier backward(retain_graph=False); "
+    "run the forward pass again, or pass retain_graph=True to the first backward()"
+)
+
+
+def released_input(cls: type, **slots: Any) -> Any:
+    """The input a node of type ``cls`` has after `Node._release_graph`: a leaf of a
+    subclass whose ``grad`` raises, so that any backward pass reaching it stops there."""
+
+    def grad(self: Any) -> Any:
+        raise RuntimeError(RELEASED)
+
+    def describe(self: Any) -> str:
+        return "<an input released by backward(retain_graph=False)>"
+
+    body = {"__slots__": (), "grad": property(grad), "__repr__": describe}
+    released = type(f"Released{cls.__name__}", (cls,), body)
+    node = object.__new__(released)
+    for name, value in {"grad_fn": None, "_stamp": 0, **slots}.items():
+        object.__setattr__(node, name, value)
+    return node
+
+
+#: The arithmetic operators, with numbers on either side (``2 * a``: constants are kept
+#: inside the node): ``a + b`` is ADD(a, b) (``__add__``), ``2 + a`` is ADD(2, a)
+#: (``__radd__``). The one list: `Value`'s fast operators are made from it too.
+OPERATORS = {"add": R.ADD, "sub": R.SUB, "mul": R.MUL, "truediv": R.DIV, "pow": R.POW}
+
+#: The functions of one node, a = g(z): ``x.exp()``, ``-x``, ``abs(x)``, ...
+FUNCTIONS = {
+    "__neg__": R.NEG,
+    "__abs__": R.ABS,
+    **R.UNARY,  # exp log relu tanh sigmoid sin cos abs sqrt
+}
+
+
+def _operator(op: Op, reflected: bool) -> Any:
+    if reflected:
+
+        def method(self: Node, other: Any) -> Any:
+            return self._binary(op, other, self)
+    else:
+
+        def method(self: Node, other: Any) -> Any:
+            return self._binary(op, self, other)
+
+    return method
+
+
+def _function(op: Op) -> Any:
+    def method(self: Node) -> Any:
+        return self._apply(op, self)
+
+    return method
+
+
+def method_name(name: str, reflected: bool) -> str:
+    """``__mul__`` (``__rmul__`` if reflected) for the operator ``mul`` of `OPERATORS`."""
+    return f"__{'r' if reflected else ''}{name}__"
+
+
+for _name, _op in OPERATORS.items():
+    for _reflected in (False, True):
+        _method = _operator(_op, _reflected)
+        _method.__name__ = _method.__qualname__ = method_name(_name, _reflected)
+        _method.__doc__ = f"The op {_op.name!r} ({_op.symbol}), recorded as a node."
+        setattr(Node, _method.__name__, _method)
+for _name, _op in FUNCTIONS.items():
+    _method = _function(_op)
+    _method.__name__ = _method.__qualname__ = _name
+    _method.__doc__ = f"The op {_op.name!r} ({_op.symbol}), recorded as a node."
+    setattr(Node, _name, _method)
+del _name, _op, _reflected, _method

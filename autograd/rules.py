@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import math
 import operator
+import threading
 from typing import Any
 
 import numpy as np
 
-from .ops import Op, Rule, ieee
+from .op import Op, Rule, ieee
 
 
 def _scalar_sigmoid(x: float) -> float:
@@ -62,6 +63,7 @@ STEP = Op(
     lambda x: 1.0 if x > 0.0 else 0.0,
     lambda x: (x > 0).astype(x.dtype if x.dtype.kind == "f" else np.float64),
     (lambda g, out, x: g * 0.0,),
+    saves=(),
 )
 SIGN = Op(
     "sign",
@@ -69,11 +71,12 @@ SIGN = Op(
     lambda x: float((x > 0.0) - (x < 0.0)) if x == x else math.nan,
     np.sign,
     (lambda g, out, x: g * 0.0,),
+    saves=(),
 )
 
 # --- elementwise ops: both engines ------------------------------------------------------
 
-NEG = Op("neg", "-", operator.neg, np.negative, (lambda g, out, x: -g,), ("-1",))
+NEG = Op("neg", "-", operator.neg, np.negative, (lambda g, out, x: -g,), ("-1",), saves=())
 EXP = Op(
     "exp",
     "exp",
@@ -81,8 +84,11 @@ EXP = Op(
     np.exp,
     (lambda g, out, x: g * out,),
     ("exp(x) = out",),
+    saves=("out",),
 )
-LOG = Op("log", "log", ieee(math.log, np.log), np.log, (lambda g, out, x: g / x,), ("1/x",))
+LOG = Op(
+    "log", "log", ieee(math.log, np.log), np.log, (lambda g, out, x: g / x,), ("1/x",), saves=(0,)
+)
 TANH = Op(
     "tanh",
     "tanh",
@@ -90,6 +96,7 @@ TANH = Op(
     np.tanh,
     (lambda g, out, x: g * (1.0 - out * out),),
     ("1 - out²",),
+    saves=("out",),
 )
 SIGMOID = Op(
     "sigmoid",
@@ -98,6 +105,7 @@ SIGMOID = Op(
     _array_sigmoid,
     (lambda g, out, x: g * out * (1.0 - out),),
     ("out·(1 - out)",),
+    saves=("out",),
 )
 RELU = Op(
     "relu",
@@ -106,12 +114,27 @@ RELU = Op(
     lambda x: np.maximum(x, 0),
     (lambda g, out, x: g * STEP(x),),
     ("1 if x > 0 else 0",),
+    saves=(0,),
 )
-SIN = Op("sin", "sin", ieee(math.sin, np.sin), np.sin, (lambda g, out, x: g * COS(x),), ("cos x",))
+SIN = Op(
+    "sin",
+    "sin",
+    ieee(math.sin, np.sin),
+    np.sin,
+    (lambda g, out, x: g * COS(x),),
+    ("cos x",),
+    saves=(0,),
+)
 COS = Op(
-    "cos", "cos", ieee(math.cos, np.cos), np.cos, (lambda g, out, x: -g * SIN(x),), ("-sin x",)
+    "cos",
+    "cos",
+    ieee(math.cos, np.cos),
+    np.cos,
+    (lambda g, out, x: -g * SIN(x),),
+    ("-sin x",),
+    saves=(0,),
 )
-ABS = Op("abs", "abs", math.fabs, np.abs, (lambda g, out, x: g * SIGN(x),), ("sign x",))
+ABS = Op("abs", "abs", math.fabs, np.abs, (lambda g, out, x: g * SIGN(x),), ("sign x",), saves=(0,))
 SQRT = Op(
     "sqrt",
     "√",
@@ -119,9 +142,10 @@ SQRT = Op(
     np.sqrt,
     (lambda g, out, x: g * 0.5 / out,),
     ("1 / (2·out)",),
+    saves=("out",),
 )
 
-ADD = Op("add", "+", operator.add, np.add, (passthrough, passthrough), ("1", "1"))
+ADD = Op("add", "+", operator.add, np.add, (passthrough, passthrough), ("1", "1"), saves=())
 SUB = Op(
     "sub",
     "-",
@@ -129,6 +153,7 @@ SUB = Op(
     np.subtract,
     (passthrough, lambda g, out, a, b: -g),
     ("1", "-1"),
+    saves=(),
 )
 MUL = Op(
     "mul",
@@ -137,6 +162,7 @@ MUL = Op(
     np.multiply,
     (lambda g, out, a, b: g * b, lambda g, out, a, b: g * a),
     ("b", "a"),
+    saves=(0, 1),
 )
 DIV = Op(
     "div",
@@ -145,6 +171,7 @@ DIV = Op(
     np.true_divide,
     (lambda g, out, a, b: g / b, lambda g, out, a, b: -g * out / b),
     ("1/b", "-a/b²"),
+    saves=("out", 1),
 )
 POW = Op(
     "pow",
@@ -156,6 +183,7 @@ POW = Op(
         lambda g, out, a, b: g * out * LOG_BASE(a, b),
     ),
     ("b·a^(b-1)", "out·log a"),
+    saves=("out", 0, 1),
 )
 
 
@@ -189,6 +217,7 @@ POW_DA = Op(
         lambda g, out, a, b: g * b * POW_DA(a, b - 1),  # b·(b-1)·a^(b-2)
         lambda g, out, a, b: g * POW(a, b - 1) * (1.0 + b * LOG(a)),
     ),
+    saves=(0, 1),
 )
 LOG_BASE = Op(
     "log_base",
@@ -196,6 +225,7 @@ LOG_BASE = Op(
     _scalar_log_base,
     _array_log_base,
     (lambda g, out, a, b: g / a, lambda g, out, a, b: g * 0.0),
+    saves=(0,),
 )
 
 # --- the fused neuron: z = w·x + b as one node (both engines) ------------------------------
@@ -215,13 +245,18 @@ def _neuron_rule(i: int) -> Rule:
     return lambda g, out, inputs: g * inputs[partner]
 
 
+_NEURON_LOCK = threading.Lock()  # two threads widening the lists at once would skip rules
+
+
 def _neuron_width(n_inputs: int) -> None:
     """Make sure the rule list covers ``n_inputs`` inputs (b and the pairs)."""
     if n_inputs % 2 == 0:
         raise ValueError(f"neuron takes b and pairs (w, x): got {n_inputs} inputs")
-    for i in range(len(_NEURON_RULES), n_inputs):
-        _NEURON_RULES.append(_neuron_rule(i))
-        _NEURON_LOCAL.append("1" if i == 0 else f"x{(i + 1) // 2}" if i % 2 else f"w{i // 2}")
+    with _NEURON_LOCK:
+        for i in range(len(_NEURON_RULES), n_inputs):
+            del _NEURON_LOCAL[i:]  # (a word left by an interrupted widening)
+            _NEURON_LOCAL.append("1" if i == 0 else f"x{(i + 1) // 2}" if i % 2 else f"w{i // 2}")
+            _NEURON_RULES.append(_neuron_rule(i))
 
 
 def _scalar_neuron(b: float, *wx: float) -> float:

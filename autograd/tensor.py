@@ -6,11 +6,12 @@ from typing import Any
 
 import numpy as np
 
+from . import saved
 from . import tensor_rules as T
 from .anomaly import check_forward
-from .engine import grad_mode
-from .node import CHANGED, Node
-from .ops import Op
+from .engine import departed, grad_mode
+from .node import Node, released_input
+from .op import Op
 from .saved import hold, release
 from .tensor_args import (
     as_array,
@@ -18,15 +19,13 @@ from .tensor_args import (
     check_matmul,
     new_shape,
     normalize_index,
+    own_array,
 )
 from .tensor_inplace import InPlace
 from .tensor_reduce import Reductions
 from .tensor_rules import unbroadcast
 from .tensor_shape import ShapeMethods
 from .tensor_torch import TorchMethods, constant
-
-# The Tensors' data clock: every assignment to ``Tensor.data`` moves it on (see node.CHANGED).
-_epoch = 0
 
 
 class Tensor(Node, ShapeMethods, Reductions, InPlace, TorchMethods):
@@ -57,8 +56,8 @@ class Tensor(Node, ShapeMethods, Reductions, InPlace, TorchMethods):
         self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = ""
     ) -> None:
         self._read_only = ()  # first: __del__ reads it even when the conversion below fails
-        self._data = as_array(data, dtype)
-        self._stamp = _epoch
+        self._stamp = saved.epoch
+        self._data = own_array(data, dtype)  # a copy of the caller's array, as torch.tensor
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
@@ -67,24 +66,24 @@ class Tensor(Node, ShapeMethods, Reductions, InPlace, TorchMethods):
 
     @property
     def data(self) -> np.ndarray:
-        """The array held.
+        """The array held: the tensor's own (``Tensor(X)`` and assigning ``.data = X`` copy
+        ``X``, so your ``X`` stays yours and writeable).
 
         Assign a new array or write into this one freely between training steps. While a
-        graph that used this tensor waits for ``backward()``, the array is read-only (a
-        write into it fails at once), and assigning a new array makes that ``backward()``
-        raise instead of returning gradients of values that are no longer there.
+        graph that used this tensor waits for ``backward()``, the array is read-only: a
+        write into it (``t.data[0] = 5``, ``t.data *= 2``) fails at once with numpy's
+        "assignment destination is read-only", because the pending backward() would read
+        the new numbers; write after ``backward()``, or into a copy
+        (``t.detach().numpy().copy()``). Assigning a new array in between makes that
+        ``backward()`` raise instead of returning gradients of values no longer there.
         """
         return self._data
 
     @data.setter
     def data(self, value: Any) -> None:
-        global _epoch
-        self._data = as_array(value, what="data")
-        _epoch += 1
-        self._stamp = _epoch if self.grad_fn is None else CHANGED
-
-    def _now(self) -> int:
-        return _epoch
+        # ``t.data -= x`` assigns the tensor's own array back: counted, not copied.
+        new = value if value is self._data else own_array(value, what="data")
+        saved.assign(self, new)
 
     def __setstate__(self, state: Any) -> None:
         super().__setstate__(state)
@@ -99,6 +98,7 @@ class Tensor(Node, ShapeMethods, Reductions, InPlace, TorchMethods):
         """Run ``op``; record a node if any input Tensor requires grad and grad mode is on."""
         # Written for speed, as it runs for every op: the slots, not the properties, and
         # the new node's slots set here, not through __init__ (which converts its data).
+        now = saved.epoch  # before the data is read: see `autograd.saved`
         args = []
         record = False
         for x in inputs:
@@ -113,31 +113,37 @@ class Tensor(Node, ShapeMethods, Reductions, InPlace, TorchMethods):
         out = op.array(*args)
         if type(out) is not np.ndarray:  # full reductions give numpy scalars
             out = np.asarray(out)
-        mode = grad_mode
-        record = record and mode.enabled
+        anomaly = False
+        if departed:  # some thread is in no_grad or anomaly mode: read this one's modes
+            mode = grad_mode
+            record = record and mode.enabled
+            anomaly = mode.anomaly
         # What the rules read, held read-only (`autograd.saved`) before the node exists, so
-        # that its __del__ never meets an unset slot: of the result (0) and the Tensor
-        # inputs (k for input k - 1), as ``op.saves`` lists them (None: all of them).
+        # that its __del__ never meets an unset slot: the result ("out") and the Tensor
+        # inputs, as ``op.saves`` lists them (None: all of them). Array constants the
+        # rules read are copied instead: they are the caller's.
         saves = op.saves
         read_only = ()
         if record and saves != ():
             arrays = []
-            for k in range(len(inputs) + 1) if saves is None else saves:
-                if k == 0:
+            for k in ("out", *range(len(inputs))) if saves is None else saves:
+                if k == "out":
                     arrays.append(out)
-                elif isinstance(inputs[k - 1], Tensor):
-                    arrays.append(args[k - 1])  # that input's array
+                elif isinstance(inputs[k], Tensor):
+                    arrays.append(args[k])  # that input's array
+                elif type(inputs[k]) is np.ndarray:  # a constant the caller may change
+                    inputs = (*inputs[:k], inputs[k].copy(), *inputs[k + 1 :])
             read_only = hold(arrays)
         node = cls.__new__(cls)
         node._data = out
-        node._stamp = _epoch
+        node._stamp = now
         node.grad = None
         node.requires_grad = record
         node.grad_fn = op if record else None
         node._inputs = inputs if record else ()
         node._read_only = read_only
         node.label = ""
-        if mode.anomaly:
+        if anomaly:
             check_forward(node, op, args)
         return node
 
@@ -188,12 +194,13 @@ class Tensor(Node, ShapeMethods, Reductions, InPlace, TorchMethods):
         return self._data.item()
 
     def numpy(self) -> np.ndarray:
-        """The array held (shared, not copied, as in PyTorch)."""
+        """The array held (shared, not copied, as in PyTorch); read-only while a graph
+        that used it waits for backward() (see `data`)."""
         return self.data
 
     def detach(self) -> Tensor:
         """The same array, with no history and requires_grad=False."""
-        return constant(self._data)  # taken as it is (a mask stays bool), not copied
+        return constant(self._data)  # shared, not copied, as in PyTorch (a mask stays bool)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Start (or stop) tracking gradients of this leaf; returns self."""
@@ -242,11 +249,15 @@ class Tensor(Node, ShapeMethods, Reductions, InPlace, TorchMethods):
                 raise ValueError(
                     f"gradient has shape {seed.shape} but the tensor has shape {self.shape}"
                 )
-        return Tensor(seed) if create_graph else seed
+        return constant(seed) if create_graph else seed
+
+    def _release_graph(self) -> None:
+        self._inputs = (_RELEASED,)
 
     def _release_saved(self) -> None:
-        if self._read_only:
-            release(self._read_only)
+        held = self._read_only
+        if held:
+            release(held)  # (interrupted, it runs again in __del__: release is idempotent)
             self._read_only = ()
 
     def _accumulate(self, g: Any, passed_through: bool = False) -> None:
@@ -266,6 +277,11 @@ class Tensor(Node, ShapeMethods, Reductions, InPlace, TorchMethods):
             g = g.astype(data.dtype)  # (``is`` first, written for speed: dtypes are shared)
         grad = self.grad
         self.grad = g if grad is None else grad + g
+
+
+_RELEASED = released_input(
+    Tensor, _data=np.zeros(()), _inputs=(), _read_only=(), requires_grad=True, label="released"
+)
 
 
 def _operand(x: Any) -> Any:

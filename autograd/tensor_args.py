@@ -40,6 +40,17 @@ def as_array(data: Any, dtype: Any = None, what: str = "data") -> np.ndarray:
     return arr
 
 
+def own_array(data: Any, dtype: Any = None, what: str = "data") -> np.ndarray:
+    """`as_array`, but never the caller's own memory: an array it would share is copied
+    (as ``torch.tensor`` copies), so that the library never changes the caller's array,
+    its values or its flags (a graph makes the arrays it saved read-only)."""
+    arr = as_array(data, dtype, what)
+    src = data._data if isinstance(data, Node) else data
+    if isinstance(src, np.ndarray) and (arr is src or np.may_share_memory(arr, src)):
+        arr = arr.copy()
+    return arr
+
+
 def check_broadcast(name: str, sa: tuple[int, ...], sb: tuple[int, ...]) -> None:
     """A ValueError naming both shapes unless they broadcast together."""
     # numpy's rule spelled out, for speed (np.broadcast_shapes costs more than most ops):
@@ -103,5 +114,7 @@ def normalize_index(index: Any) -> Any:
         if isinstance(p, np.ndarray) and p.dtype == bool:
             out.extend(np.nonzero(p))
             continue
+        if isinstance(p, np.ndarray):
+            p = p.copy()  # the caller's index array may change before backward() reads it
         out.append(p)
     return tuple(out) if isinstance(index, tuple) or len(out) > 1 else out[0]

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .ops import Op
+from .op import Op
 from .rules import passthrough
 
 
@@ -24,7 +24,7 @@ def _inside(x: Any, lo: Any, hi: Any) -> np.ndarray:
 
 
 # A helper of clamp's rule (its own derivative is zero).
-INSIDE = Op("inside", "inside", None, _inside, (lambda g, out, x, lo, hi: g * 0.0,))
+INSIDE = Op("inside", "inside", None, _inside, (lambda g, out, x, lo, hi: g * 0.0,), saves=())
 # The bounds count as inside, as in PyTorch: ∂out/∂x = 1 for lo ≤ x ≤ hi, else 0.
 CLAMP = Op(
     "clamp",
@@ -33,6 +33,7 @@ CLAMP = Op(
     lambda x, lo, hi: np.clip(x, lo, hi),
     (lambda g, out, x, lo, hi: g * INSIDE(x, lo, hi),),  # lo, hi: options, as an axis
     ("1 if lo ≤ x ≤ hi else 0",),
+    saves=(0, 1, 2),
 )
 # To another float dtype (t.float(), t.double()): the gradient goes back in x's dtype.
 CAST = Op(
@@ -42,6 +43,7 @@ CAST = Op(
     lambda x, dtype: x.astype(dtype),
     (lambda g, out, x, dtype: CAST(g, x.dtype),),
     ("1",),
+    saves=(),
 )
 # A copy with its own array (t.clone()): the gradient passes through.
-CLONE = Op("clone", "clone", None, lambda x: x.copy(), (passthrough,), ("1",))
+CLONE = Op("clone", "clone", None, lambda x: x.copy(), (passthrough,), ("1",), saves=())

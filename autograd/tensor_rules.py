@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .node import Node
-from .ops import Op
+from .op import Op
 from .rules import EXP
 
 
@@ -177,7 +177,7 @@ def _logsumexp(x: np.ndarray, axis: Any, keepdims: bool) -> np.ndarray:
     return out if keepdims else out.squeeze(axis=_norm_axes(axis, x.ndim))
 
 
-MATMUL = Op("matmul", "@", None, np.matmul, (_matmul_da, _matmul_db), ("Bᵀ", "Aᵀ"))
+MATMUL = Op("matmul", "@", None, np.matmul, (_matmul_da, _matmul_db), ("Bᵀ", "Aᵀ"), saves=(0, 1))
 # Z = x Wᵀ + b as one node (`Linear`): W's gradient comes out as its own array.
 LINEAR = Op(
     "linear",
@@ -190,6 +190,7 @@ LINEAR = Op(
         lambda g, out, x, W, b: g,  # the engine sums it over the examples
     ),
     ("W", "x", "1"),
+    saves=(0, 1),
 )
 SUM = Op(
     "sum",
@@ -199,6 +200,7 @@ SUM = Op(
     lambda x, axis, keepdims: np.add.reduce(x, axis=axis, keepdims=keepdims),
     (lambda g, out, x, axis, keepdims: expand(g, x.shape, axis, keepdims),),
     ("1",),
+    saves=(1, 2),
 )
 MEAN = Op(
     "mean",
@@ -208,6 +210,7 @@ MEAN = Op(
     # g divided before it is copied: one division of g, not one per element of x.
     (lambda g, out, x, axis, keepdims: expand(g / _count(x.shape, axis), x.shape, axis, keepdims),),
     ("1/n",),
+    saves=(1, 2),
 )
 MAX = Op(
     "max",
@@ -220,6 +223,7 @@ MAX = Op(
         ),
     ),
     ("1 at the max",),
+    saves=("out", 0, 1, 2),
 )
 LOGSUMEXP = Op(
     "logsumexp",
@@ -232,6 +236,7 @@ LOGSUMEXP = Op(
         ),
     ),
     ("softmax(x)",),
+    saves=("out", 0, 1, 2),
 )
 SOFTMAX = Op(
     "softmax",
@@ -240,6 +245,7 @@ SOFTMAX = Op(
     _softmax,
     (lambda g, out, x, axis: out * (g - (g * out).sum(axis=axis, keepdims=True)),),
     ("diag(s) - s sᵀ",),
+    saves=("out", 1),
 )
 LOG_SOFTMAX = Op(
     "log_softmax",
@@ -248,6 +254,7 @@ LOG_SOFTMAX = Op(
     _log_softmax,
     (lambda g, out, x, axis: g - EXP(out) * g.sum(axis=axis, keepdims=True),),
     ("I - softmax",),
+    saves=("out", 1),
 )
 RESHAPE = Op(
     "reshape",
@@ -256,6 +263,7 @@ RESHAPE = Op(
     lambda x, shape: x.reshape(shape),  # the method: np.reshape's wrapper costs more
     (lambda g, out, x, shape: RESHAPE(g, x.shape),),
     ("1",),
+    saves=(),
 )
 TRANSPOSE = Op(
     "transpose",
@@ -264,6 +272,7 @@ TRANSPOSE = Op(
     lambda x, axes: x.transpose(axes),  # the method: np.transpose's wrapper costs more
     (lambda g, out, x, axes: TRANSPOSE(g, None if axes is None else tuple(np.argsort(axes))),),
     ("1",),
+    saves=(1,),
 )
 
 
@@ -277,7 +286,13 @@ def _broadcast_to(x: Any, shape: tuple[int, ...]) -> np.ndarray:
 
 # The engine sums a broadcast gradient back to the input's shape, so the rule is just g.
 BROADCAST_TO = Op(
-    "broadcast_to", "broadcast", None, _broadcast_to, (lambda g, out, x, shape: g,), ("1",)
+    "broadcast_to",
+    "broadcast",
+    None,
+    _broadcast_to,
+    (lambda g, out, x, shape: g,),
+    ("1",),
+    saves=(),
 )
 GETITEM = Op(
     "getitem",
@@ -286,6 +301,7 @@ GETITEM = Op(
     lambda x, index: x[index],
     (lambda g, out, x, index: SCATTER_ADD(g, index, x.shape),),
     ("1 at the index",),
+    saves=(1,),
 )
 SCATTER_ADD = Op(
     "scatter_add",
@@ -294,6 +310,7 @@ SCATTER_ADD = Op(
     _scatter_add,
     (lambda g, out, src, index, shape: GETITEM(g, index),),
     ("1",),
+    saves=(1,),
 )
 CONCATENATE = Op(
     "concatenate",
@@ -314,6 +331,7 @@ WHERE = Op(
         lambda g, out, cond, a, b: WHERE(cond, 0.0, g),
     ),
     ("", "1 where cond", "1 where not cond"),
+    saves=(0,),
 )
 
 # The smallest entry: max's rule, which finds the entries equal to the result.
@@ -324,6 +342,7 @@ MIN = Op(
     lambda x, axis, keepdims: np.minimum.reduce(x, axis=axis, keepdims=keepdims),
     MAX.grads,
     ("1 at the min",),
+    saves=MAX.saves,
 )
 
 
@@ -349,6 +368,7 @@ def _along(name: str, reduce: Any, arg: Any) -> Op:
             ),
         ),
         (f"1 at the {name.split('_')[0]}'s index",),
+        saves=(0, 1, 2),
     )
 
 

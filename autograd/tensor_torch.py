@@ -18,8 +18,9 @@ from .node import Node
 
 
 def constant(array: np.ndarray) -> Any:
-    """A Tensor with no history holding ``array`` as it is: bool masks and int64 indices,
-    which the constructor (floats only) would convert."""
+    """A Tensor with no history holding ``array`` itself, made by the library: bool masks
+    and int64 indices (which the constructor, floats only, would convert), ``detach()``,
+    create_graph seeds. The constructor copies a user's array; this does not."""
     from .tensor import Tensor
 
     t = Tensor(0.0)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from . import rules as R
+from . import saved
 from .anomaly import check_forward
 from .closure import ClosureOp, closure_node_op
 from .engine import grad_mode
-from .node import CHANGED, Node
-from .ops import Op
+from .node import Node, released_input
+from .op import Op
+from .value_fast import MANY, install
 
 
 def _as_float(x: Any, what: str = "Value data") -> float:
@@ -22,75 +22,6 @@ def _as_float(x: Any, what: str = "Value data") -> float:
     if isinstance(x, np.ndarray) and x.size == 1 and x.dtype.kind in "biuf":
         return float(x.reshape(()))
     raise TypeError(f"{what} must be a real number, got {type(x).__name__}: {x!r}")
-
-
-_new = object.__new__
-
-# The Values' data clock: every assignment to ``Value.data`` moves it on (see node.CHANGED).
-_epoch = 0
-
-# ``_b`` of a node with more than two inputs; its ``_a`` then holds them all as a tuple.
-MANY = object()
-
-
-def _fast_operator(op: Op, reflected: bool = False) -> Callable[[Value, Any], Value]:
-    """The method ``self <op> other`` (``other <op> self`` if reflected) of `Value`.
-
-    Written for speed (these are the scalar engine's hottest lines): with a Value, float or
-    int on the other side, while recording outside anomaly mode, the node is made right
-    here; anything else goes through `Value._apply`.
-    """
-    f = op.scalar
-
-    def method(self: Value, other: Any) -> Value:
-        t = type(other)
-        if t is Value:
-            b = other._data
-        elif t is float:
-            b = other
-        elif t is int:
-            b = other = float(other)
-        else:
-            return self._binary(op, other, self) if reflected else self._binary(op, self, other)
-        if not grad_mode.enabled or grad_mode.anomaly:
-            return self._apply(op, other, self) if reflected else self._apply(op, self, other)
-        node = _new(Value)
-        if reflected:
-            node._data = f(b, self._data)
-            node._a = other
-            node._b = self
-        else:
-            node._data = f(self._data, b)
-            node._a = self
-            node._b = other
-        node.grad = 0.0
-        node.grad_fn = op
-        node._stamp = _epoch
-        return node
-
-    method.__name__ = f"__{'r' if reflected else ''}{op.name}__"
-    return method
-
-
-def _fast_unary(op: Op) -> Callable[[Value], Value]:
-    """The method ``x.relu()`` (``x.exp()``, ...) of `Value`, written for speed as
-    `_fast_operator`: while recording outside anomaly mode the node is made directly."""
-    f = op.scalar
-
-    def method(self: Value) -> Value:
-        if grad_mode.enabled and not grad_mode.anomaly:
-            node = _new(Value)
-            node._data = f(self._data)
-            node._a = self
-            node._b = None
-            node.grad = 0.0
-            node.grad_fn = op
-            node._stamp = _epoch
-            return node
-        return self._apply(op, self)
-
-    method.__name__ = op.name
-    return method
 
 
 class Value(Node):
@@ -109,12 +40,12 @@ class Value(Node):
 
     #: A Value always takes part in differentiation (micrograd's behaviour).
     requires_grad = True
-    _float_grads = True
     _empty_grad = 0.0
 
     def __init__(self, data: Any, _children: Any = (), _op: Any = "", label: str = "") -> None:
         """micrograd's signature: ``Value(data)``, or ``Value(data, children, "op")`` for a
         node made by hand, whose ``_backward`` you then assign (see `autograd.closure`)."""
+        self._stamp = saved.epoch
         self._data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
         if label:
@@ -126,7 +57,6 @@ class Value(Node):
         else:
             self.grad_fn = None
         self._set_inputs(tuple(_children))
-        self._stamp = _epoch
 
     @property
     def data(self) -> float:
@@ -140,13 +70,7 @@ class Value(Node):
 
     @data.setter
     def data(self, value: Any) -> None:
-        global _epoch
-        self._data = value if type(value) is float else _as_float(value)
-        _epoch += 1
-        self._stamp = _epoch if self.grad_fn is None else CHANGED
-
-    def _now(self) -> int:
-        return _epoch
+        saved.assign(self, value if type(value) is float else _as_float(value))
 
     @property
     def label(self) -> str:
@@ -180,6 +104,7 @@ class Value(Node):
     @classmethod
     def _apply(cls, op: Op, *inputs: Any) -> Value:
         """Run ``op`` on Values and numbers: the forward value, and the node if recording."""
+        now = saved.epoch  # before the data is read: see `autograd.saved`
         args = []
         converted = False
         for x in inputs:
@@ -193,32 +118,16 @@ class Value(Node):
             else:
                 return NotImplemented
         out = op.scalar(*args)
-        if grad_mode.enabled:
+        mode = grad_mode  # this thread's
+        if mode.enabled:
             if converted:  # constants are stored as floats so the rules see one type
                 inputs = tuple(x if type(x) is Value else float(x) for x in inputs)
-            node = _node(out, inputs, op)
+            node = _node(out, inputs, op, now)
         else:
-            node = _node(out, (), None)
-        if grad_mode.anomaly:
+            node = _node(out, (), None, now)
+        if mode.anomaly:
             check_forward(node, op, args)
         return node
-
-    relu = _fast_unary(R.RELU)
-    tanh = _fast_unary(R.TANH)
-    sigmoid = _fast_unary(R.SIGMOID)
-    exp = _fast_unary(R.EXP)
-    log = _fast_unary(R.LOG)
-    __neg__ = _fast_unary(R.NEG)
-    __add__ = _fast_operator(R.ADD)
-    __radd__ = _fast_operator(R.ADD, reflected=True)
-    __sub__ = _fast_operator(R.SUB)
-    __rsub__ = _fast_operator(R.SUB, reflected=True)
-    __mul__ = _fast_operator(R.MUL)
-    __rmul__ = _fast_operator(R.MUL, reflected=True)
-    __truediv__ = _fast_operator(R.DIV)
-    __rtruediv__ = _fast_operator(R.DIV, reflected=True)
-    __pow__ = _fast_operator(R.POW)
-    __rpow__ = _fast_operator(R.POW, reflected=True)
 
     def __repr__(self) -> str:
         # micrograd's repr, every digit of the float (the label, if any, after it).
@@ -270,8 +179,14 @@ class Value(Node):
 
     def _accumulate(self, g: Any, passed_through: bool = False) -> None:
         grad = self.grad
-        # Assigning on the first contribution keeps create_graph gradients free of "0 +".
-        self.grad = g if (type(grad) is float and grad == 0.0) else grad + g
+        if type(g) is float:
+            self.grad = grad + g  # as the fast sweep adds: the same bits, -0.0 included
+        else:
+            # Assigning on the first contribution keeps create_graph gradients free of "0 +".
+            self.grad = g if (type(grad) is float and grad == 0.0) else grad + g
+
+    def _release_graph(self) -> None:
+        self._a, self._b = _RELEASED, None
 
     def _vjp(self, i: int, g: Any, out: Any, inputs: tuple) -> Any:
         try:
@@ -282,17 +197,16 @@ class Value(Node):
             return float(Node._vjp(self, i, f64(g), f64(out), tuple([f64(x) for x in inputs])))
 
 
-def _node(data: float, inputs: tuple, op: Op | None) -> Value:
-    """A Value made by an op (no checks: ``data`` is already a float, ``inputs`` in order).
-
-    Written for speed: it sets the slots directly instead of going through ``__init__``.
-    """
-    node = _new(Value)
+def _node(data: float, inputs: tuple, op: Op | None, now: int) -> Value:
+    """A Value made by an op (no checks: ``data`` is already a float, ``inputs`` in order,
+    ``now`` the epoch read before their data): the slots set directly, not by ``__init__``.
+    (`autograd.value_fast` makes its nodes the same way, inline.)"""
+    node = object.__new__(Value)
     node._data = data
     node.grad = 0.0
     node.grad_fn = op
     node._set_inputs(inputs)
-    node._stamp = _epoch
+    node._stamp = now  # the epoch read before the inputs' data
     return node
 
 
@@ -306,3 +220,8 @@ def _apply_rule_once(node: Value) -> None:
     for i, x in enumerate(inputs):
         if type(x) is not float:
             x.grad += node._vjp(i, node.grad, node._data, data)
+
+
+_RELEASED = released_input(Value, _data=0.0, _a=None, _b=None, _label="released")
+
+install(Value)  # the fast path: its operators, and the engine's hook (`autograd.value_fast`)

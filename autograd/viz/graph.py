@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import engine
 from ..node import Node
-from ..ops import Op
+from ..op import Op
 from ..rules import UNARY
 from ..tensor import Tensor
 
@@ -38,22 +39,7 @@ def walk(root: Node) -> list[Node]:
         raise TypeError(
             f"root must be a Value or a Tensor (a node of the graph), got {type(root).__name__}"
         )
-    order: list[Node] = []
-    seen: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        for x in reversed(node._inputs):  # reversed: the first input is expanded first
-            if isinstance(x, Node) and id(x) not in seen:
-                stack.append((x, False))
-    return order
+    return engine.walk(root, everything=True)
 
 
 def named_params(model: Any = None, params: Any = None) -> dict[int, str]:

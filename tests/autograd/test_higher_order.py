@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from autograd import Op, Tensor, Value, grad, gradcheck, gradgradcheck, hessian, hvp, value_and_grad
-from autograd.functional import gradients
-from autograd.ops import ieee
+from autograd.op import ieee
 from autograd.rules import SIGMOID
+from autograd.transforms import gradients
 
 from .op_table import ELEMENTWISE, TENSOR_ONLY, Row
 from .test_ops import _inputs

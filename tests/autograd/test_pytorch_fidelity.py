@@ -109,16 +109,18 @@ def test_torch_copies_the_backward_gradient_too(torch) -> None:
     np.testing.assert_array_equal(tx.grad.numpy(), [1.0, 2.0, 3.0])
 
 
-def test_backward_accepts_retain_graph_and_the_graph_is_retained() -> None:
+def test_backward_retain_graph_false_releases_the_graph_as_pytorch_does() -> None:
     x = Tensor([0.5, -1.0], requires_grad=True)
     J = (x * x).sum()
-    J.backward(retain_graph=False)  # retained all the same: a second pass accumulates
-    J.backward(retain_graph=True)
-    np.testing.assert_array_equal(x.grad, [2.0, -4.0])
+    J.backward(retain_graph=False)  # as PyTorch's default: a second pass has no graph
+    np.testing.assert_array_equal(x.grad, [1.0, -2.0])
+    with pytest.raises(RuntimeError, match="released"):
+        J.backward()
     v = Value(3.0)
     w = v * v
     w.backward(retain_graph=True)
-    assert v.grad == 6.0
+    w.backward()
+    assert v.grad == 12.0
 
 
 def test_backward_accepts_retain_graph_and_accumulates_as_torch(torch) -> None:

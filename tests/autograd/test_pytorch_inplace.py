@@ -219,13 +219,14 @@ def test_an_update_after_backward_writes_into_the_same_array() -> None:
     np.testing.assert_array_equal(arr, np.zeros(3))
 
 
-def test_a_callers_array_is_shared_as_torch_from_numpy_shares_it(torch) -> None:
+def test_a_callers_array_is_copied_as_torch_tensor_copies_it(torch) -> None:
     arr, tarr = np.ones(3), np.ones(3)
-    t, tt = Tensor(arr), torch.from_numpy(tarr)
+    t, tt = Tensor(arr), torch.tensor(tarr)
     t += 1.0
     tt += 1.0
     np.testing.assert_array_equal(arr, tarr)
-    np.testing.assert_array_equal(arr, np.full(3, 2.0))
+    np.testing.assert_array_equal(arr, np.ones(3))
+    np.testing.assert_array_equal(t.data, tt.numpy())
 
 
 def test_a_callers_read_only_array_is_left_as_it_was() -> None:

@@ -117,8 +117,9 @@ def test_view_where_a_copy_is_needed_raises_naming_reshape(torch) -> None:
         Tensor(x).T.view(-1)
     with pytest.raises(RuntimeError, match="reshape"):
         torch.tensor(x).T.view(-1)
-    v = Tensor(x).view(4, 3)  # a view: shares the memory
-    assert np.shares_memory(v.data, x)
+    t = Tensor(x)
+    v = t.view(4, 3)  # a view: shares the tensor's memory
+    assert np.shares_memory(v.data, t.data)
     with pytest.raises(TypeError, match=r"\.float\(\)"):
         Tensor(x).view(np.float32)
 

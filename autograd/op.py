@@ -15,8 +15,6 @@ arithmetic operators and other ops.
 
 from __future__ import annotations
 
-import dis
-import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -59,6 +57,11 @@ class Op:
         array: the forward function on numpy arrays.
         grads: one derivative rule per input, ``d(g, out, *inputs) -> ∂J/∂input``.
         local: the local derivative ∂out/∂input of each input, in words, for `explain`.
+        saves: what the rules read besides ``g`` (minitorch's "save for backward"):
+            ``"out"`` for the result, ``k`` for input k; None (the default) for all of them.
+            A Tensor op keeps exactly these arrays read-only until its backward pass
+            (`autograd.saved`); ``tests/autograd/test_saves.py`` checks each declaration
+            against what the rules' code reads.
         variadic: the op takes any number of inputs (the fused neuron); its rules are then
             ``d(g, out, inputs)``, the inputs as one tuple, so that running the rules of
             all n inputs passes n references, not n² (`Node._vjp` calls them either way).
@@ -75,6 +78,7 @@ class Op:
         grads: tuple[Rule, ...],
         local: tuple[str, ...] = (),
         variadic: bool = False,
+        saves: tuple[str | int, ...] | None = None,
     ) -> None:
         self.name = name
         self.symbol = symbol
@@ -83,9 +87,7 @@ class Op:
         self.grads = grads
         self.local = local
         self.variadic = variadic
-        #: What the rules read besides ``g``: positions in ``(out, *inputs)``, or None for
-        #: all of them (PyTorch's "saved tensors"); these arrays are kept read-only.
-        self.saves = None if variadic else _read_by(grads)
+        self.saves = None if saves is None else tuple(saves)
 
     def __call__(self, *inputs: Any) -> Any:
         """Apply the op: to nodes (records a node), arrays, or floats."""
@@ -103,51 +105,3 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
-
-
-# What a rule may take from an input without reading its values: in-place writes into
-# the values leave these as they were.
-_METADATA = frozenset({"shape", "ndim", "size", "dtype"})
-
-
-def _values_read(code: Any) -> set[str]:
-    """The local names whose values the function reads: all but those it only asks for
-    their shape (``x.shape``), plus any an inner function or comprehension captures."""
-    instructions = list(dis.get_instructions(code))
-    read = set(code.co_cellvars)
-    for i, ins in enumerate(instructions):
-        if not ins.opname.startswith("LOAD_FAST"):
-            continue
-        if isinstance(ins.argval, tuple):  # newer CPythons load two names in one instruction
-            read.update(ins.argval)
-            continue
-        after = instructions[i + 1] if i + 1 < len(instructions) else None
-        if not (after and after.opname == "LOAD_ATTR" and after.argval in _METADATA):
-            read.add(ins.argval)
-    return read
-
-
-def _read_by(rules: Any) -> tuple[int, ...] | None:
-    """The positions in ``(out, *inputs)`` that any of ``rules`` reads, found in their
-    bytecode; None (all of them) unless every rule is a plain function of named arguments.
-
-    A rule that passes an argument on to a helper counts as reading it.
-    """
-    if not isinstance(rules, tuple):
-        return None
-    read: set[int] = set()
-    for rule in rules:
-        if rule is None:  # an input with no gradient (a condition, an index)
-            continue
-        if not inspect.isfunction(rule):
-            return None
-        code = rule.__code__
-        if code.co_flags & inspect.CO_VARKEYWORDS:
-            return None
-        loaded = _values_read(code)
-        n = code.co_argcount
-        if code.co_flags & inspect.CO_VARARGS and code.co_varnames[n] in loaded:
-            return None  # reads *inputs: all of them
-        names = code.co_varnames[1:n]  # after g: out, then the inputs
-        read.update(k for k, name in enumerate(names) if name in loaded)
-    return tuple(sorted(read))

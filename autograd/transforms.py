@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import backward, topological_order
+from .engine import backward, backward_lock, topological_order
 from .node import Node
 from .tensor import Tensor
 from .tensor_args import as_array
@@ -39,6 +39,11 @@ def gradients(out: Node, wrt: Sequence[Node], create_graph: bool = False) -> lis
     """
     if not out.requires_grad:  # out does not depend on anything that takes gradients
         return [_zero(w, create_graph) for w in wrt]
+    with backward_lock:  # no other thread's pass may add into the leaves meanwhile
+        return _gradients(out, wrt, create_graph)
+
+
+def _gradients(out: Node, wrt: Sequence[Node], create_graph: bool) -> list[Any]:
     leaves = [n for n in topological_order(out) if n.grad_fn is None]
     keep = {id(n): n for n in [*leaves, *wrt]}
     saved = [(n, n.grad) for n in keep.values()]

@@ -95,6 +95,7 @@ def _check_input(f, inputs, k, x, analytic, eps, atol, rtol) -> None:
         x.data = probe
         hi = evaluate()
         probe[idx] = base[idx] - eps
+        x.data = probe  # (assigning copies: the tensor never shares the caller's array)
         lo = evaluate()
         x.data = base
         _compare(k, str(idx), float(analytic[idx]), (hi - lo) / (2 * eps), atol, rtol)
@@ -124,7 +125,7 @@ def gradgradcheck(
     The first derivative of f (by ``create_graph=True``) is contracted with fixed random
     weights u to a scalar Σ u·∂f/∂x, whose gradient (a Hessian-vector product) is checked.
     """
-    from .functional import gradients
+    from .transforms import gradients
 
     rng = np.random.default_rng(seed)
     weights = [rng.normal(size=np.shape(x.data)) for x in inputs]
