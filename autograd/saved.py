@@ -52,19 +52,20 @@ CHANGED = sys.maxsize
 epoch = 0
 begun = 0
 
-_assign_lock = threading.Lock()
+_assign_lock = threading.RLock()  # reentrant: see `_hold_lock`
 
 
 def assign(node: Any, data: Any) -> None:
     """``node._data = data``, moving the clock on and stamping ``node`` (see above)."""
     global begun, epoch
     with _assign_lock:
-        now = begun = epoch + 1
+        now = epoch + 1
         try:
+            begun = now
             node._stamp = now if node.grad_fn is None else CHANGED  # first: see "Threads"
             node._data = data
-        finally:
-            epoch = now
+        finally:  # (interrupted, the clock still moves on: no node is taken for changed)
+            epoch = begun = now
 
 
 def restamp(node: Any) -> None:
@@ -126,8 +127,8 @@ def hold(arrays: list[np.ndarray]) -> tuple:
     held: list[Any] = [next(_tokens)]
     token = held[0]
     get = _held.get
-    with _hold_lock:
-        try:
+    try:  # Ctrl-C anywhere in here, the lock's release included, is undone
+        with _hold_lock:
             for arr in arrays:
                 base = arr.base
                 # (``is not None`` first: most arrays an op saves are no views.)
@@ -145,10 +146,10 @@ def hold(arrays: list[np.ndarray]) -> tuple:
                     else:
                         holders.add(token)
                     arr.setflags(False)  # positional: a third of the cost of flags.writeable
-        except BaseException:
-            release(tuple(held))
-            raise
-    return tuple(held)
+        return tuple(held)
+    except BaseException:
+        release(tuple(held))
+        raise
 
 
 def release(held: tuple) -> None:

@@ -32,9 +32,11 @@ class Tensor(Node, ShapeMethods, Reductions, InPlace, TorchMethods):
     """An array in the computation graph.
 
     ``Tensor(x, requires_grad=True)`` makes a leaf whose ``grad`` (an ndarray of the same
-    shape, None until a backward pass reaches it) accumulates ∂J/∂x. Ops on tensors that do
-    not require grad, or under `no_grad`, record nothing. PyTorch's methods are spelled and
-    behave as there (`tensor_shape`, `tensor_reduce`, `tensor_inplace`, `tensor_torch`).
+    shape, None until a backward pass reaches it) accumulates ∂J/∂x. The tensor holds a
+    copy of an array you pass (as ``torch.tensor``): your array stays yours. Ops on tensors
+    that do not require grad, or under `no_grad`, record nothing. PyTorch's methods are
+    spelled and behave as there (`tensor_shape`, `tensor_reduce`, `tensor_inplace`,
+    `tensor_torch`).
     """
 
     __slots__ = (
@@ -122,27 +124,31 @@ class Tensor(Node, ShapeMethods, Reductions, InPlace, TorchMethods):
         # that its __del__ never meets an unset slot: the result ("out") and the Tensor
         # inputs, as ``op.saves`` lists them (None: all of them). Array constants the
         # rules read are copied instead: they are the caller's.
-        saves = op.saves
         read_only = ()
-        if record and saves != ():
-            arrays = []
-            for k in ("out", *range(len(inputs))) if saves is None else saves:
-                if k == "out":
-                    arrays.append(out)
-                elif isinstance(inputs[k], Tensor):
-                    arrays.append(args[k])  # that input's array
-                elif type(inputs[k]) is np.ndarray:  # a constant the caller may change
-                    inputs = (*inputs[:k], inputs[k].copy(), *inputs[k + 1 :])
-            read_only = hold(arrays)
-        node = cls.__new__(cls)
-        node._data = out
-        node._stamp = now
-        node.grad = None
-        node.requires_grad = record
-        node.grad_fn = op if record else None
-        node._inputs = inputs if record else ()
-        node._read_only = read_only
-        node.label = ""
+        try:  # Ctrl-C before the node holds its arrays: they are given back
+            saves = op.saves
+            if record and saves != ():
+                arrays = []
+                for k in ("out", *range(len(inputs))) if saves is None else saves:
+                    if k == "out":
+                        arrays.append(out)
+                    elif isinstance(inputs[k], Tensor):
+                        arrays.append(args[k])  # that input's array
+                    elif type(inputs[k]) is np.ndarray:  # a constant the caller may change
+                        inputs = (*inputs[:k], inputs[k].copy(), *inputs[k + 1 :])
+                read_only = hold(arrays)
+            node = cls.__new__(cls)
+            node._data = out
+            node._stamp = now
+            node.grad = None
+            node.requires_grad = record
+            node.grad_fn = op if record else None
+            node._inputs = inputs if record else ()
+            node._read_only = read_only
+            node.label = ""
+        except BaseException:
+            release(read_only)
+            raise
         if anomaly:
             check_forward(node, op, args)
         return node
