@@ -10,7 +10,7 @@ import numpy as np
 from . import saved
 from .anomaly import check_forward
 from .closure import ClosureOp, closure_node_op
-from .engine import grad_mode
+from .engine import departed, grad_mode
 from .node import Node, released_input
 from .op import Op
 from .value_fast import MANY, install
@@ -118,14 +118,16 @@ class Value(Node):
             else:
                 return NotImplemented
         out = op.scalar(*args)
-        mode = grad_mode  # this thread's
-        if mode.enabled:
+        # This thread's modes, read only when some thread left the defaults (`departed`):
+        # two thread-local reads cost ~5% of a 16-input neuron's forward (4.1 against 3.9 µs).
+        enabled, anomaly = (grad_mode.enabled, grad_mode.anomaly) if departed else (True, False)
+        if enabled:
             if converted:  # constants are stored as floats so the rules see one type
                 inputs = tuple(x if type(x) is Value else float(x) for x in inputs)
             node = _node(out, inputs, op, now)
         else:
             node = _node(out, (), None, now)
-        if mode.anomaly:
+        if anomaly:
             check_forward(node, op, args)
         return node
 
