@@ -3,13 +3,14 @@
 `Value` holds one float (micrograd's API); `Tensor` holds a numpy array (PyTorch's API).
 Both run on one backward core and one table of derivative rules.
 
-Reading order (the whole design in five files):
+Reading order (the whole design in six files):
 
 1. `autograd.op`: what an op is: its forward functions and one derivative rule per input.
 2. `autograd.rules` (elementwise, both node types) and `autograd.tensor_rules` (matmul,
    reductions, shapes): the table of ops, each rule next to its forward.
-3. `autograd.engine`: grad mode, the topological order and the backward sweep
-   (Theorem 3.1), knowing no node type.
+3. `autograd.engine`: the topological order and the backward sweep (Theorem 3.1),
+   knowing no node type; whether ops record is this thread's grad mode (`autograd.modes`,
+   ``no_grad``).
 4. `autograd.node`: what a node is, and its operators and methods (each applies an op).
 5. `autograd.value` and `autograd.tensor`: the two node types.
 
@@ -25,9 +26,9 @@ Grad mode and anomaly mode are per thread, as in PyTorch.
 from __future__ import annotations
 
 from .anomaly import AnomalyError, detect_anomaly
-from .engine import is_grad_enabled, no_grad, set_grad_enabled
 from .functions import concatenate, linear, neuron, stack, where
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .modes import is_grad_enabled, no_grad, set_grad_enabled
 from .op import Op
 from .replay import Trace, trace
 from .tensor import Tensor

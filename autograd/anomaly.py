@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import switch_modes
+from .modes import switch_modes
 from .node import Node
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))

@@ -7,7 +7,8 @@ nodes once (`topological_order`, an explicit stack, so a chain of a million node
 no recursion) and runs each node's derivative rules exactly once, from the root back to
 the leaves (`_sweep`), each input's share of ∂J/∂node added into its ``.grad``.
 
-It knows no node type: a node gives it its data (``_data``), its gradient (``grad``,
+Whether ops record at all is this thread's grad mode (`autograd.modes`: `no_grad`). It
+knows no node type: a node gives it its data (``_data``), its gradient (``grad``,
 ``_accumulate``), the rule of each input (``_vjp``) and, optionally, a faster way to do
 the same for its own type (the one hook, ``_fast_path``, see `backward`).
 """
@@ -16,78 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from . import saved
+from .modes import grad_mode, set_grad_enabled
 from .op import NODE_TYPES
-
-# Grad mode and anomaly mode: per thread, as in PyTorch. --------------------------------
-
-
-class _Modes(threading.local):
-    """This thread's modes: a new thread starts with grad mode on and anomaly mode off."""
-
-    def __init__(self) -> None:
-        self.enabled = True
-        self.anomaly = False  # `detect_anomaly()` checks every result for NaN and inf
-
-
-grad_mode = _Modes()
-
-#: The threads whose modes are not the defaults (in `no_grad`, or in anomaly mode). The
-#: node types' fast paths test only that this set is empty, a global read ten times
-#: cheaper than a thread-local one; when it is not, they read this thread's modes. A
-#: thread joins the set before its modes change and leaves it after they are restored,
-#: and only a thread itself changes its membership, so an empty set means every thread
-#: records, without anomaly checks.
-#:
-#: What relies on the GIL, here and in `autograd.saved`: that ``set.add``/``discard``,
-#: ``dict`` operations, ``next()`` of an ``itertools.count`` and single reads and stores
-#: of attributes and globals are atomic. Everything else that threads share is under a
-#: lock: backward passes (`backward_lock`), ``.data`` assignments and read-only holds
-#: (`autograd.saved`), and the widening of the fused neuron's rule list (`rules`).
-departed: set[int] = set()
-
-
-@contextlib.contextmanager
-def switch_modes(enabled: bool | None = None, anomaly: bool | None = None) -> Iterator[None]:
-    """Set this thread's grad mode and/or anomaly mode inside a ``with`` block."""
-    mode = grad_mode
-    before = (mode.enabled, mode.anomaly)
-    me = threading.get_ident()
-    try:  # every change inside the try: Ctrl-C at any point is undone by the finally
-        after = (
-            before[0] if enabled is None else bool(enabled),
-            before[1] if anomaly is None else bool(anomaly),
-        )
-        if after != (True, False):
-            departed.add(me)
-        mode.enabled, mode.anomaly = after
-        yield
-    finally:
-        mode.enabled, mode.anomaly = before
-        if before == (True, False):
-            departed.discard(me)
-
-
-def is_grad_enabled() -> bool:
-    """Whether ops record a graph now in this thread (False inside `no_grad`)."""
-    return grad_mode.enabled
-
-
-def set_grad_enabled(enabled: bool) -> contextlib.AbstractContextManager[None]:
-    """Turn graph recording on or off in this thread inside a ``with`` block."""
-    return switch_modes(enabled=enabled)
-
-
-def no_grad() -> contextlib.AbstractContextManager[None]:
-    """``with no_grad():`` runs ops without recording a graph (evaluation, updates), in
-    this thread only: other threads go on recording."""
-    return switch_modes(enabled=False)
-
 
 #: One backward pass at a time: passes through shared leaves (the weights of a model that
 #: several threads train) add into the same ``.grad``, and a failed pass puts the leaves'

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import no_grad, set_grad_enabled
+from .modes import no_grad, set_grad_enabled
 from .node import Node
 from .tensor import Tensor
 from .value import Value

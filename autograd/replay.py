@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from .engine import grad_mode, topological_order
+from .engine import topological_order
+from .modes import grad_mode
 from .replay_args import array_of, make_nodes, numbers_of, rectangle, signature
 from .replay_graph import (
     ReplayMismatchError,

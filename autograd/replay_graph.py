@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .closure import ClosureOp
-from .engine import set_grad_enabled
+from .modes import set_grad_enabled
 from .node import Node
 from .tensor import Tensor
 from .value import Value

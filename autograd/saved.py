@@ -28,7 +28,7 @@ older than the assignment; and a sweep compares a node's stamp with `begun` afte
 the data its rules use, so an assignment made by another thread during the pass is seen
 too. (A node racing an assignment may be taken for changed: an error, never a wrong
 number.)
-Assignments and holds take a lock (what relies on the GIL: see `engine.departed`).
+Assignments and holds take a lock (what relies on the GIL: see `modes.departed`).
 Ctrl-C: every change here is undone or completed by a ``finally`` or an idempotent
 `release`, so an interrupted call leaves no array read-only for good.
 """

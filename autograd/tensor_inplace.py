@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import is_grad_enabled
+from .modes import is_grad_enabled
 from .node import Node
 
 

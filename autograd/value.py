@@ -10,7 +10,7 @@ import numpy as np
 from . import saved
 from .anomaly import check_forward
 from .closure import ClosureOp, closure_node_op
-from .engine import departed, grad_mode
+from .modes import departed, grad_mode
 from .node import Node, released_input
 from .op import Op
 from .value_fast import MANY, install

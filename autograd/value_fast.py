@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from . import saved
-from .engine import departed
+from .modes import departed
 from .node import FUNCTIONS, OPERATORS, method_name
 from .op import Op
 from .rules import passthrough

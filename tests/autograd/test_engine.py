@@ -9,7 +9,7 @@ import weakref
 import numpy as np
 import pytest
 
-from autograd import Tensor, Value, no_grad
+from autograd import Tensor, Value, is_grad_enabled, no_grad
 from autograd import engine as E
 from autograd import rules as R
 
@@ -106,7 +106,7 @@ def test_no_grad_records_nothing() -> None:
         u = (t * t).sum()
     assert y.grad_fn is None and y._inputs == ()
     assert u.grad_fn is None and not u.requires_grad
-    assert E.is_grad_enabled()
+    assert is_grad_enabled()
 
 
 def test_detach_keeps_data_and_drops_history() -> None:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograd import Tensor, detect_anomaly, engine, is_grad_enabled, no_grad, saved
+from autograd import Tensor, detect_anomaly, is_grad_enabled, modes, no_grad, saved
 
 
 def _clean_up_lines(code) -> set[int]:
@@ -75,14 +75,14 @@ def _entering(mode) -> Callable[[], None]:
 
 
 def test_ctrl_c_while_entering_no_grad_or_anomaly_mode_leaves_the_modes_as_they_were() -> None:
-    code = engine.switch_modes.__wrapped__.__code__
+    code = modes.switch_modes.__wrapped__.__code__
     for mode in (no_grad, detect_anomaly):
         k = 0
         while _interrupt_at(code, k, _entering(mode)):
-            assert is_grad_enabled() and not engine.grad_mode.anomaly, (mode, k)
+            assert is_grad_enabled() and not modes.grad_mode.anomaly, (mode, k)
             k += 1
         assert k > 3  # every line of the entry was tried
-    engine.departed.clear()  # (a thread left in the set only takes the slower path)
+    modes.departed.clear()  # (a thread left in the set only takes the slower path)
 
 
 def _graph_steps(W: Tensor, x: Tensor) -> None:
