@@ -33,8 +33,9 @@ class Optimizer:
     (`OptimizerState`: a mapping keyed by the parameters; ``opt.state[j]`` is the j-th's).
 
     Subclasses list their hyper-parameters in ``checks`` and their state in
-    ``state_names``, and implement ``update(theta, g, state, t, group) -> new theta`` for
-    one parameter, where ``t`` counts this parameter's steps from 1 (``state["step"]``).
+    ``state_names`` (kept with ``"step"`` unless ``counts_steps`` is False), and implement
+    ``update(theta, g, state, t, group) -> new theta`` for one parameter, where ``t``
+    counts this parameter's steps from 1 (``state["step"]``).
     ``update`` assigns new objects to ``state`` entries (never changes them in place), so a
     step that fails part-way can be dropped whole.
     """
@@ -42,6 +43,7 @@ class Optimizer:
     checks: ClassVar[dict[str, Check]] = {"lr": learning_rate}
     state_names: ClassVar[tuple[str, ...]] = ()
     decoupled: ClassVar[bool | None] = None  # Adam's family: PyTorch's decoupled_weight_decay
+    counts_steps: ClassVar[bool] = True  # keeps state["step"] (PyTorch's SGD does not)
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = self.check_group(defaults, "")
@@ -62,7 +64,7 @@ class Optimizer:
 
     def required_state(self, group: Mapping[str, Any]) -> tuple[str, ...]:
         """The state entries a parameter that has taken a step must have, in ``group``."""
-        return ("step", *self.state_names)
+        return ("step", *self.state_names) if self.counts_steps else self.state_names
 
     @property
     def params(self) -> list[Any]:
@@ -112,7 +114,7 @@ class Optimizer:
         """
         old = self.state.aligned()
         changes = []
-        update = self.update
+        update, counts_steps = self.update, self.counts_steps
         i = -1
         with no_grad():
             for group in self.param_groups:
@@ -122,7 +124,9 @@ class Optimizer:
                     if g is None:
                         continue
                     state = old[i].copy()
-                    t = state["step"] = state.get("step", 0) + 1
+                    t = state.get("step", 0) + 1
+                    if counts_steps:
+                        state["step"] = t
                     theta = p.data
                     new = update(theta, g, state, t, group)
                     if not (type(new) is float and type(theta) is float and new - new == 0.0):

@@ -37,6 +37,7 @@ class SGD(Optimizer):
         "nesterov": switch,
     }
     state_names = ("momentum_buffer",)
+    counts_steps = False  # PyTorch's SGD keeps no step count: its state is the buffer alone
 
     def __init__(
         self,

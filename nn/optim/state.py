@@ -107,9 +107,13 @@ def _checked_entry(opt: Any, where: str, entry: Any, p: Any, group: Mapping[str,
     if not isinstance(entry, Mapping):
         raise TypeError(f"state dict {where} must be a dict, got {type(entry).__name__}")
     out: dict[str, Any] = {}
+    kept_names = ("step", *opt.state_names) if opt.counts_steps else opt.state_names
     for key, value in entry.items():
-        if key != "step" and key not in opt.state_names:
-            kept = ", ".join(("step", *opt.state_names))
+        if key == "step" and not opt.counts_steps:
+            _step(where, value)  # an SGD state saved with a step count: checked, not kept
+            continue
+        if key not in kept_names:
+            kept = ", ".join(kept_names)
             raise ValueError(
                 f"state dict {where} has {key!r:.40}, which {name} does not keep ({kept})"
             )

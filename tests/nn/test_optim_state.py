@@ -86,7 +86,7 @@ def test_value_parameters_resume_exactly(name, kwargs):
             opt.step()
             out.append([v.data for v in vs])
         assert all(
-            type(x) is float for s in opt.state.values() for x in s.values() if x != s["step"]
+            type(x) is float for s in opt.state.values() for k, x in s.items() if k != "step"
         )
         return out
 
