@@ -18,6 +18,7 @@ MAPPED = [
     ("SGD", {"lr": 0.05, "momentum": 0.8, "nesterov": True, "weight_decay": 0.1}),
     ("SGD", {"lr": 0.1}),
     ("RMSprop", {"lr": 0.02, "centered": True, "momentum": 0.7}),
+    ("Adagrad", {"lr": 0.5, "lr_decay": 0.1, "initial_accumulator_value": 0.2}),
 ]
 MAPPED_IDS = [f"{name}-{i}" for i, (name, _) in enumerate(MAPPED)]
 
@@ -74,7 +75,8 @@ def test_items_keys_and_values_agree_and_follow_the_parameters(name, kwargs):
         lambda ps: getattr(optim, name)(ps, **kwargs), params, lambda ps: _loss(ps, Tensor.sin), 2
     )
     keys = list(opt.state)
-    assert [_position(params, p) for p in keys] == ([0, 1] if opt.state else [])
+    stepped = [0, 1] if opt.state else []  # params[2] has no gradient
+    assert [_position(params, p) for p in keys] == ([0, 1, 2] if name == "Adagrad" else stepped)
     assert all(a is b for a, b in zip(keys, opt.state.keys(), strict=True))
     assert all(s is opt.state[p] for p, s in zip(keys, opt.state.values(), strict=True))
     assert all(s is opt.state[p] for p, s in opt.state.items())
@@ -183,3 +185,17 @@ def test_sgd_keeps_pytorchs_entries_only(torch):
     topt.step()
     assert sorted(opt.state[p]) == sorted(topt.state[tp]) == ["momentum_buffer"]
     assert sorted(opt.state_dict()["state"][0]) == ["momentum_buffer"]
+
+
+def test_adagrad_gives_its_parameters_pytorchs_state_when_built(torch):
+    p, tp = Tensor(np.ones(2), requires_grad=True), torch.ones(2, requires_grad=True)
+    v = Value(1.0)
+    opt = optim.Adagrad([p], initial_accumulator_value=0.3)
+    topt = torch.optim.Adagrad([tp], initial_accumulator_value=0.3)
+    assert list(opt.state) == [p] and len(opt.state) == len(topt.state) == 1
+    assert opt.state[p]["step"] == float(topt.state[tp]["step"]) == 0
+    np.testing.assert_array_equal(opt.state[p]["sum"], topt.state[tp]["sum"].numpy())
+    assert optim.Adagrad([v]).state[v] == {"step": 0, "sum": 0.0}
+    extra = Tensor(np.ones(3), requires_grad=True)
+    opt.add_param_group({"params": [extra]})  # PyTorch too: only the first groups at once
+    assert extra not in opt.state
