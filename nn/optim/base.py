@@ -67,6 +67,20 @@ class Optimizer:
         return ("step", *self.state_names) if self.counts_steps else self.state_names
 
     @property
+    def state(self) -> OptimizerState:
+        """Each parameter's state, keyed by the parameter (`OptimizerState`)."""
+        return self._state
+
+    @state.setter
+    def state(self, value: OptimizerState) -> None:
+        if not isinstance(value, OptimizerState):
+            raise TypeError(
+                f"opt.state cannot be replaced by a {type(value).__name__}; restore a state "
+                "with opt.load_state_dict(...), or build a new optimizer to start afresh"
+            )
+        self._state = value
+
+    @property
     def params(self) -> list[Any]:
         """Every parameter, group after group (the order of ``state``)."""
         return [p for group in self.param_groups for p in group["params"]]

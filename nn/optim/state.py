@@ -246,8 +246,8 @@ class OptimizerState(Mapping):
 
     def __setitem__(self, key: Any, value: Any) -> None:
         raise TypeError(
-            "opt.state cannot be assigned to; change an entry of opt.state[p], or restore a "
-            "whole state with opt.load_state_dict(...)"
+            "opt.state's entries cannot be assigned or deleted; restore a state with "
+            "opt.load_state_dict(...), which checks it"
         )
 
     def __delitem__(self, key: Any) -> None:

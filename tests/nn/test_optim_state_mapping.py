@@ -199,3 +199,13 @@ def test_adagrad_gives_its_parameters_pytorchs_state_when_built(torch):
     extra = Tensor(np.ones(3), requires_grad=True)
     opt.add_param_group({"params": [extra]})  # PyTorch too: only the first groups at once
     assert extra not in opt.state
+
+
+def test_replacing_the_whole_state_is_refused_and_changes_nothing():
+    p = Tensor(np.ones(2), requires_grad=True)
+    opt = optim.Adam([p])
+    p.grad = np.ones(2)
+    opt.step()
+    with pytest.raises(TypeError, match=r"replaced by a dict; restore a state with opt.load_st"):
+        opt.state = {}
+    assert opt.state[p]["step"] == 1
