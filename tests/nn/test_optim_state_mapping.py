@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import nn
 from autograd import Tensor, Value
 from nn import optim
+from nn.checkpoint import load_checkpoint, save_checkpoint
 
 from .test_optim import START, _loss
 
@@ -26,6 +28,10 @@ MAPPED_IDS = [f"{name}-{i}" for i, (name, _) in enumerate(MAPPED)]
 def _position(params, key):
     """Where ``key`` is in ``params``, by identity (a Tensor's ``==`` is elementwise)."""
     return next(j for j, p in enumerate(params) if p is key)
+
+
+def _same_objects(a, b):
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
 def _run(make, params, loss, steps):
@@ -169,12 +175,12 @@ def test_load_state_dict_and_add_param_group_keep_the_mapping():
     fresh = [Tensor(a, requires_grad=True) for a in START]
     other = optim.Adam(fresh, lr=0.1)
     other.load_state_dict(opt.state_dict())
-    assert list(other.state) == fresh and all(p not in other.state for p in params)
+    assert _same_objects(list(other.state), fresh) and all(p not in other.state for p in params)
     np.testing.assert_array_equal(other.state[fresh[1]]["exp_avg"], opt.state[params[1]]["exp_avg"])
     extra = Tensor(np.zeros(3), requires_grad=True)
     other.add_param_group({"params": [extra]})
     assert extra not in other.state and other.state[extra] == {} and other.state[2] == {}
-    assert list(other.state) == fresh
+    assert _same_objects(list(other.state), fresh)
 
 
 def test_sgd_keeps_pytorchs_entries_only(torch):
@@ -192,7 +198,7 @@ def test_adagrad_gives_its_parameters_pytorchs_state_when_built(torch):
     v = Value(1.0)
     opt = optim.Adagrad([p], initial_accumulator_value=0.3)
     topt = torch.optim.Adagrad([tp], initial_accumulator_value=0.3)
-    assert list(opt.state) == [p] and len(opt.state) == len(topt.state) == 1
+    assert _same_objects(list(opt.state), [p]) and len(opt.state) == len(topt.state) == 1
     assert opt.state[p]["step"] == float(topt.state[tp]["step"]) == 0
     np.testing.assert_array_equal(opt.state[p]["sum"], topt.state[tp]["sum"].numpy())
     assert optim.Adagrad([v]).state[v] == {"step": 0, "sum": 0.0}
@@ -209,3 +215,23 @@ def test_replacing_the_whole_state_is_refused_and_changes_nothing():
     with pytest.raises(TypeError, match=r"replaced by a dict; restore a state with opt.load_st"):
         opt.state = {}
     assert opt.state[p]["step"] == 1
+
+
+def test_a_loaded_checkpoint_keys_the_state_by_the_loading_optimizers_parameters(tmp_path):
+    X, y = np.random.default_rng(0).standard_normal((6, 2)), np.array([0, 1, 1, 0, 1, 0])
+    model = nn.MLP(2, [3, 2], engine="tensor", rng=0)
+    opt = optim.Adam(model.parameters(), lr=0.1)
+    for _ in range(2):
+        opt.zero_grad()
+        nn.losses.cross_entropy(nn.train.forward(model, X), y).backward()
+        opt.step()
+    path = save_checkpoint(tmp_path / "run.ckpt", model, opt)
+    other = nn.MLP(2, [3, 2], engine="tensor", rng=1)
+    other_opt = optim.Adam(other.parameters(), lr=0.1)
+    load_checkpoint(path, other, other_opt)
+    assert _same_objects(list(other_opt.state), other.parameters()) and len(other_opt.state) == len(
+        opt.state
+    )
+    for p, q in zip(model.parameters(), other.parameters(), strict=True):
+        assert p not in other_opt.state and other_opt.state[q]["step"] == 2
+        np.testing.assert_array_equal(other_opt.state[q]["exp_avg_sq"], opt.state[p]["exp_avg_sq"])
