@@ -179,9 +179,9 @@ def per_parameter(where: str, value: Any, params: list[Any]) -> list[Any]:
 class OptimizerState(Mapping):
     """``opt.state``: each parameter's state dict, keyed by the parameter, as in PyTorch.
 
-    ``opt.state[p]`` is ``p``'s dict (``{}`` before its first step, as PyTorch's defaultdict
-    gives, without adding ``p``); iteration, ``in``, ``len``, ``keys``, ``values`` and
-    ``items`` see the parameters that have state, in group order. Parameters are matched by
+    ``opt.state[p]`` is ``p``'s dict (``{}`` for a parameter without state, as PyTorch's
+    defaultdict gives, but without adding ``p``); iteration, ``in``, ``len``, ``keys``,
+    ``values`` and ``items`` see the parameters that have state, in group order, matched by
     identity (a Tensor's ``==`` is elementwise). ``opt.state[j]`` with an int is the j-th
     parameter's (parameters are never ints, so this cannot be mistaken for one). The values
     are floats and numpy arrays; a step gives every parameter a new dict (so it can be undone
