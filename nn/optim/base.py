@@ -19,7 +19,7 @@ from autograd import Tensor, Value, no_grad
 from ..checks import where_bad
 from ..module import zero_grads
 from .groups import Check, check_group, check_parameters, learning_rate, make_groups, nonnegative
-from .state import checked_state, install, state_dict
+from .state import OptimizerState, checked_state, install, state_dict
 
 
 class Optimizer:
@@ -28,12 +28,14 @@ class Optimizer:
     ``params`` is an iterable of parameters (one group) or of dicts ``{"params": [...],
     "lr": ...}`` (PyTorch's parameter groups; a hyper-parameter a group leaves out comes
     from the keyword arguments). ``opt.param_groups[i]`` is a dict whose values schedulers
-    and users may change between steps; ``opt.state[j]`` is the j-th parameter's state (in
-    the order of the groups), with PyTorch's names (``"step"``, ``"exp_avg"``, ...).
+    and users may change between steps; ``opt.state[p]`` is parameter ``p``'s state, with
+    PyTorch's names (``"step"``, ``"exp_avg"``, ...), as floats and numpy arrays
+    (`OptimizerState`: a mapping keyed by the parameters; ``opt.state[j]`` is the j-th's).
 
     Subclasses list their hyper-parameters in ``checks`` and their state in
-    ``state_names``, and implement ``update(theta, g, state, t, group) -> new theta`` for
-    one parameter, where ``t`` counts this parameter's steps from 1 (``state["step"]``).
+    ``state_names`` (kept with ``"step"`` unless ``counts_steps`` is False), and implement
+    ``update(theta, g, state, t, group) -> new theta`` for one parameter, where ``t``
+    counts this parameter's steps from 1 (``state["step"]``).
     ``update`` assigns new objects to ``state`` entries (never changes them in place), so a
     step that fails part-way can be dropped whole.
     """
@@ -41,13 +43,14 @@ class Optimizer:
     checks: ClassVar[dict[str, Check]] = {"lr": learning_rate}
     state_names: ClassVar[tuple[str, ...]] = ()
     decoupled: ClassVar[bool | None] = None  # Adam's family: PyTorch's decoupled_weight_decay
+    counts_steps: ClassVar[bool] = True  # keeps state["step"] (PyTorch's SGD does not)
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = self.check_group(defaults, "")
         self.param_groups: list[dict[str, Any]] = make_groups(
             params, self.defaults, self.check_group
         )
-        self.state: list[dict[str, Any]] = [{} for _ in self.params]
+        self.state = OptimizerState(self, [{} for _ in self.params])
 
     def check_group(
         self, group: Mapping[str, Any], where: str, loading: bool = False
@@ -61,7 +64,21 @@ class Optimizer:
 
     def required_state(self, group: Mapping[str, Any]) -> tuple[str, ...]:
         """The state entries a parameter that has taken a step must have, in ``group``."""
-        return ("step", *self.state_names)
+        return ("step", *self.state_names) if self.counts_steps else self.state_names
+
+    @property
+    def state(self) -> OptimizerState:
+        """Each parameter's state, keyed by the parameter (`OptimizerState`)."""
+        return self._state
+
+    @state.setter
+    def state(self, value: OptimizerState) -> None:
+        if not isinstance(value, OptimizerState):
+            raise TypeError(
+                f"opt.state cannot be replaced by a {type(value).__name__}; restore a state "
+                "with opt.load_state_dict(...), or build a new optimizer to start afresh"
+            )
+        self._state = value
 
     @property
     def params(self) -> list[Any]:
@@ -92,8 +109,8 @@ class Optimizer:
         first = len(self.param_groups)
         (group,) = make_groups([param_group], self.defaults, self.check_group, first)
         check_parameters([*self.param_groups, group], grouped=True)
-        states = self.state + [{} for _ in group["params"]]
-        install(self, state=states, param_groups=[*self.param_groups, group])
+        states = [*self.state.by_position, *({} for _ in group["params"])]
+        install(self, state=OptimizerState(self, states), param_groups=[*self.param_groups, group])
 
     def zero_grad(self) -> None:
         """Forget the gradients: a Value's grad becomes 0.0, a Tensor's None (PyTorch's default)."""
@@ -109,15 +126,9 @@ class Optimizer:
         ValueError naming the parameter and changes nothing (parameters, gradients and
         optimizer state as before); so does Ctrl-C.
         """
-        n = sum(len(group["params"]) for group in self.param_groups)
-        if n != len(self.state):  # state is by position: a changed list would shift it
-            raise ValueError(
-                f"the parameter groups hold {n} parameters, but the optimizer was given "
-                f"{len(self.state)}; add parameters with opt.add_param_group({{'params': "
-                "[...]}), not by changing a group's 'params' list"
-            )
+        old = self.state.aligned()
         changes = []
-        update = self.update
+        update, counts_steps = self.update, self.counts_steps
         i = -1
         with no_grad():
             for group in self.param_groups:
@@ -126,17 +137,20 @@ class Optimizer:
                     g = checked_grad(i, p)
                     if g is None:
                         continue
-                    state = self.state[i].copy()
-                    t = state["step"] = state.get("step", 0) + 1
+                    state = old[i].copy()
+                    t = state.get("step", 0) + 1
+                    if counts_steps:
+                        state["step"] = t
                     theta = p.data
                     new = update(theta, g, state, t, group)
                     if not (type(new) is float and type(theta) is float and new - new == 0.0):
                         new = new_value(i, p, new, g)  # arrays, and anything not a finite float
                     changes.append((p, i, new, state))
-            states = list(self.state)
+            states = list(old)
             for _, i, _, state in changes:
                 states[i] = state
-            commit([(p, new) for p, _, new, _ in changes], self, "state", states)
+            new_state = OptimizerState(self, states)
+            commit([(p, new) for p, _, new, _ in changes], self, "state", new_state)
 
     def update(
         self, theta: Any, g: Any, state: dict[str, Any], t: int, group: dict[str, Any]
@@ -162,7 +176,7 @@ class Optimizer:
     def prepare_load(self, state_dict: Mapping[str, Any]) -> dict[str, Any]:
         """What `load_state_dict` would set (attribute → value), checked; nothing changes."""
         groups, states = checked_state(self, state_dict)
-        return {"param_groups": groups, "state": states}
+        return {"param_groups": groups, "state": OptimizerState(self, states)}
 
     def __repr__(self) -> str:
         def hyper(group: Mapping[str, Any]) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 from .base import Optimizer
 from .groups import Check, betas, learning_rate, nonnegative, switch
 from .schedules import adagrad_step, sqrt
+from .state import OptimizerState
 
 
 def _maximum(a: Any, b: Any) -> Any:
@@ -37,6 +38,7 @@ class SGD(Optimizer):
         "nesterov": switch,
     }
     state_names = ("momentum_buffer",)
+    counts_steps = False  # PyTorch's SGD keeps no step count: its state is the buffer alone
 
     def __init__(
         self,
@@ -83,7 +85,8 @@ class Adagrad(Optimizer):
 
     g ← g + λθ;  α_t = α / (1 + (t − 1)·η);  G ← G + g²;  θ ← θ − α_t g / (√G + ε).
     (α = lr, η = lr_decay, λ = weight_decay, G starts at initial_accumulator_value;
-    PyTorch's state name for G is ``"sum"``.)
+    PyTorch's state name for G is ``"sum"``. As PyTorch's, it gives the parameters it is
+    built with their state at once: ``{"step": 0, "sum": G₀}``.)
     """
 
     checks: ClassVar[dict[str, Check]] = {
@@ -121,6 +124,11 @@ class Adagrad(Optimizer):
         super().__init__(
             params, {**hyper, "initial_accumulator_value": initial_accumulator_value, "eps": eps}
         )
+        G0 = self.defaults["initial_accumulator_value"]
+        sums = [
+            1.0 * G0 if type(p.data) is float else np.full_like(p.data, G0) for p in self.params
+        ]
+        self.state = OptimizerState(self, [{"step": 0, "sum": G} for G in sums])
 
     def update(
         self, theta: Any, g: Any, state: dict[str, Any], t: int, group: dict[str, Any]

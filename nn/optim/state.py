@@ -4,6 +4,7 @@
 parameters numbered group after group. `checked_state` checks a whole dict (ours, or a
 PyTorch optimizer's with its tensors) against the optimizer before anything changes, and
 `install` then puts it in place in one step, so a resumed run equals an uninterrupted one.
+`OptimizerState` is ``opt.state``: PyTorch's mapping from each parameter to its state.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import copy
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import ItemsView, Iterator, Mapping, Sequence, ValuesView
 from typing import Any
 
 import numpy as np
@@ -27,7 +28,9 @@ def state_dict(opt: Any) -> dict[str, Any]:
         hyper = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
         groups.append({**hyper, "params": list(range(j, j + n))})
         j += n
-    state = {j: {k: _copied(v) for k, v in s.items()} for j, s in enumerate(opt.state) if s}
+    state = {
+        j: {k: _copied(v) for k, v in s.items()} for j, s in enumerate(opt.state.by_position) if s
+    }
     return {"state": state, "param_groups": groups}
 
 
@@ -104,9 +107,13 @@ def _checked_entry(opt: Any, where: str, entry: Any, p: Any, group: Mapping[str,
     if not isinstance(entry, Mapping):
         raise TypeError(f"state dict {where} must be a dict, got {type(entry).__name__}")
     out: dict[str, Any] = {}
+    kept_names = ("step", *opt.state_names) if opt.counts_steps else opt.state_names
     for key, value in entry.items():
-        if key != "step" and key not in opt.state_names:
-            kept = ", ".join(("step", *opt.state_names))
+        if key == "step" and not opt.counts_steps:
+            _step(where, value)  # an SGD state saved with a step count: checked, not kept
+            continue
+        if key not in kept_names:
+            kept = ", ".join(kept_names)
             raise ValueError(
                 f"state dict {where} has {key!r:.40}, which {name} does not keep ({kept})"
             )
@@ -167,3 +174,95 @@ def per_parameter(where: str, value: Any, params: list[Any]) -> list[Any]:
         n = len(value) if isinstance(value, Sequence) else type(value).__name__
         raise ValueError(f"state dict {where} must hold one array per parameter, got {n}")
     return [_array(where, j, v, p) for j, (v, p) in enumerate(zip(value, params, strict=True))]
+
+
+class OptimizerState(Mapping):
+    """``opt.state``: each parameter's state dict, keyed by the parameter, as in PyTorch.
+
+    ``opt.state[p]`` is ``p``'s dict (``{}`` for a parameter without state, as PyTorch's
+    defaultdict gives, but without adding ``p``); iteration, ``in``, ``len``, ``keys``,
+    ``values`` and ``items`` see the parameters that have state, in group order, matched by
+    identity (a Tensor's ``==`` is elementwise). ``opt.state[j]`` with an int is the j-th
+    parameter's (parameters are never ints, so this cannot be mistaken for one). The values
+    are floats and numpy arrays; a step gives every parameter a new dict (so it can be undone
+    whole), so read ``opt.state[p]`` again after a step. ``load_state_dict`` replaces it.
+    """
+
+    def __init__(self, opt: Any, by_position: list[dict[str, Any]]) -> None:
+        self.opt = opt
+        self.by_position = by_position  # the j-th parameter's dict, in opt.params order
+
+    def aligned(self) -> list[dict[str, Any]]:
+        """``by_position``, checked to still hold one dict per parameter of ``opt``'s groups."""
+        n = sum(len(group["params"]) for group in self.opt.param_groups)
+        if n != len(self.by_position):  # by position: a changed list would shift it
+            raise ValueError(
+                f"the parameter groups hold {n} parameters, but the optimizer was given "
+                f"{len(self.by_position)}; add parameters with opt.add_param_group("
+                "{'params': [...]}), not by changing a group's 'params' list"
+            )
+        return self.by_position
+
+    def _pairs(self) -> list[tuple[Any, dict[str, Any]]]:
+        return list(zip(self.opt.params, self.aligned(), strict=True))
+
+    def __getitem__(self, key: Any) -> dict[str, Any]:
+        if isinstance(key, (Tensor, Value)):
+            for p, s in self._pairs():
+                if p is key:
+                    return s
+            what = "a Value" if isinstance(key, Value) else f"a Tensor of shape {key.shape}"
+            raise KeyError(
+                f"opt.state[p]: p ({what}) is not a parameter of this {type(self.opt).__name__};"
+                " pass one of opt.params (or its position, an int)"
+            )
+        n = len(self.aligned())
+        if _is_int(key):
+            if 0 <= key < n:
+                return self.by_position[key]
+            raise KeyError(
+                f"opt.state[{key}]: this {type(self.opt).__name__} has {n} parameters; pass a "
+                f"parameter, or a position from 0 to {n - 1}"
+            )
+        raise TypeError(
+            f"opt.state is keyed by the optimizer's parameters (or their position, an int), "
+            f"got {type(key).__name__}"
+        )
+
+    def __contains__(self, key: object) -> bool:
+        return any(p is key and s for p, s in self._pairs())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter([p for p, s in self._pairs() if s])
+
+    def __len__(self) -> int:
+        return sum(1 for s in self.by_position if s)
+
+    def values(self) -> ValuesView[dict[str, Any]]:  # one pass, not a lookup per key
+        return _Values(self)
+
+    def items(self) -> ItemsView[Any, dict[str, Any]]:
+        return _Items(self)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        raise TypeError(
+            "opt.state's entries cannot be assigned or deleted; restore a state with "
+            "opt.load_state_dict(...), which checks it"
+        )
+
+    def __delitem__(self, key: Any) -> None:
+        self.__setitem__(key, None)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"params[{j}]: {s!r}" for j, s in enumerate(self.by_position) if s)
+        return f"{type(self).__name__}({{{shown}}})"
+
+
+class _Values(ValuesView):
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter([s for _, s in self._mapping._pairs() if s])
+
+
+class _Items(ItemsView):
+    def __iter__(self) -> Iterator[tuple[Any, dict[str, Any]]]:
+        return iter([(p, s) for p, s in self._mapping._pairs() if s])

@@ -35,7 +35,11 @@ def _same(a, b) -> bool:
 def _snapshot(params, opt=None):
     data = [copy.deepcopy(p.data) for p in params]
     grads = [copy.deepcopy(p.grad) for p in params]
-    state = None if opt is None else copy.deepcopy([opt.state, getattr(opt, "rule_state", None)])
+    state = (
+        None
+        if opt is None
+        else copy.deepcopy([opt.state.by_position, getattr(opt, "rule_state", None)])
+    )
     return data, grads, state, None if opt is None else opt.lr
 
 
@@ -177,7 +181,7 @@ def test_fit_that_fails_on_its_first_batch_leaves_the_model(engine):
     opt = optim.Adam(model.parameters(), lr=0.1)
     with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\)"):
         nn.fit(model, np.zeros((4, 2)), [0, 1, 5, 1], "cross_entropy", opt, epochs=3)
-    assert _same(model.state_dict(), before) and opt.state == [{} for _ in opt.params]
+    assert _same(model.state_dict(), before) and opt.state.by_position == [{} for _ in opt.params]
 
 
 def test_a_save_whose_model_fails_writes_nothing_and_keeps_the_old_file(tmp_path):
@@ -210,7 +214,7 @@ def test_fit_checks_every_label_before_its_first_step(engine, where, labels, val
     with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\)") as info:
         nn.fit(model, X, labels, "cross_entropy", opt, epochs=3, batch_size=2, shuffle=False,
                validation_data=validation)  # fmt: skip
-    assert _same(model.state_dict(), before) and opt.state == [{} for _ in opt.params]
+    assert _same(model.state_dict(), before) and opt.state.by_position == [{} for _ in opt.params]
     assert _same([p.grad for p in model.parameters()], grads)
     assert any("before its first step; nothing was trained" in n for n in info.value.__notes__)
 
@@ -270,7 +274,7 @@ def test_fit_that_stops_part_way_gives_the_history_so_far_and_the_last_good_weig
     J.backward()
     twin_opt.step()
     assert _same(model.state_dict(), twin.state_dict())
-    assert _same(opt.state, twin_opt.state)
+    assert _same(opt.state.by_position, twin_opt.state.by_position)
 
 
 def test_fit_interrupted_while_evaluating_leaves_the_model_in_training_mode():

@@ -208,7 +208,7 @@ def test_add_param_group_refuses_a_parameter_already_there_and_changes_nothing()
     opt = optim.SGD([P], lr=0.1)
     with pytest.raises(ValueError, match=r"param_groups\[1\]\['params'\]\[0\]"):
         opt.add_param_group({"params": [P]})
-    assert len(opt.param_groups) == 1 and len(opt.state) == 1
+    assert len(opt.param_groups) == 1 and len(opt.state.by_position) == 1
 
 
 def test_a_scheduler_refusing_one_group_leaves_every_lr_and_the_step_count():

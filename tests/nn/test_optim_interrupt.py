@@ -66,7 +66,7 @@ def _grads(params, seed):
 
 
 def _snapshot(params, opt):
-    state = opt.state if hasattr(opt, "state") else None
+    state = [opt.state[p] for p in params] if hasattr(opt, "state") else None
     rule_state = getattr(opt, "rule_state", None)
     return copy.deepcopy(([np.copy(p.data) for p in params], state, rule_state))
 
@@ -149,4 +149,4 @@ def test_ctrl_c_around_the_state_assignment_keeps_weights_and_step_count_togethe
     else:  # the step landed whole
         twin_opt.step()
         assert _same(_snapshot(params, opt), _snapshot(twin, twin_opt))
-        assert all(s["step"] == 1 for s in opt.state)
+        assert all(s["step"] == 1 for s in opt.state.values())

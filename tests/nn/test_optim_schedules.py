@@ -36,7 +36,7 @@ def test_the_adagrad_optimizer_and_rule_take_the_same_steps_bit_for_bit(engine):
         for p, q in zip(a, b, strict=True):
             assert type(p.data) is type(q.data)
             np.testing.assert_array_equal(p.data, q.data)
-    for s, G in zip(opt_a.state, opt_b.rule_state["G"], strict=True):
+    for s, G in zip(opt_a.state.values(), opt_b.rule_state["G"], strict=True):
         np.testing.assert_array_equal(s["sum"], G)
 
 

@@ -85,7 +85,9 @@ def test_value_parameters_resume_exactly(name, kwargs):
             total.backward()
             opt.step()
             out.append([v.data for v in vs])
-        assert all(type(x) is float for s in opt.state for x in s.values() if x != s["step"])
+        assert all(
+            type(x) is float for s in opt.state.values() for k, x in s.items() if k != "step"
+        )
         return out
 
     assert run(STOP) == run(STEPS)
