@@ -63,9 +63,33 @@ def is_grad_enabled() -> bool:
     return grad_mode.enabled
 
 
-def set_grad_enabled(enabled: bool) -> contextlib.AbstractContextManager[None]:
-    """Turn graph recording on or off in this thread inside a ``with`` block."""
-    return switch_modes(enabled=enabled)
+class set_grad_enabled:  # noqa: N801 (PyTorch's name: a function to its users)
+    """Turn graph recording on or off in this thread, as PyTorch's ``set_grad_enabled``.
+
+    Called, it takes effect at once (``set_grad_enabled(False)`` alone turns recording off
+    until ``set_grad_enabled(True)``); as ``with set_grad_enabled(flag):`` the mode before
+    the call comes back at the end of the block.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self.before = (grad_mode.enabled, grad_mode.anomaly)
+        _set_modes((bool(enabled), self.before[1]))
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        _set_modes(self.before)
+
+
+def _set_modes(after: tuple[bool, bool]) -> None:
+    """This thread's (grad mode, anomaly mode) become ``after``, `departed` kept true."""
+    me = threading.get_ident()
+    if after != (True, False):
+        departed.add(me)  # joined before the modes change, left after they are restored
+    grad_mode.enabled, grad_mode.anomaly = after
+    if after == (True, False):
+        departed.discard(me)
 
 
 def no_grad() -> contextlib.AbstractContextManager[None]:

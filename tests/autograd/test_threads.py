@@ -14,7 +14,15 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import pytest
 
-from autograd import Tensor, Value, detect_anomaly, is_grad_enabled, no_grad, saved
+from autograd import (
+    Tensor,
+    Value,
+    detect_anomaly,
+    is_grad_enabled,
+    no_grad,
+    saved,
+    set_grad_enabled,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -260,3 +268,36 @@ def test_assignments_in_another_thread_never_give_a_silently_wrong_gradient() ->
         return wrong
 
     assert _run(updates, passes)[1] == 0
+
+
+def test_set_grad_enabled_called_alone_takes_effect_in_this_thread_as_in_pytorch() -> None:
+    set_grad_enabled(False)
+    try:
+        assert not is_grad_enabled()
+        assert (Value(2.0) * Value(3.0)).grad_fn is None
+        seen = []
+        thread = threading.Thread(target=lambda: seen.append(is_grad_enabled()))
+        thread.start()
+        thread.join()
+        assert seen == [True]  # other threads go on recording
+    finally:
+        set_grad_enabled(True)
+    assert is_grad_enabled() and (Value(2.0) * Value(3.0)).grad_fn is not None
+    with set_grad_enabled(False):
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
+
+
+def test_set_grad_enabled_matches_pytorchs_as_a_call_and_as_a_block(torch) -> None:
+    ours, theirs = [], []
+    for module, record in ((None, ours), (torch, theirs)):
+        set_mode = set_grad_enabled if module is None else torch.set_grad_enabled
+        enabled = is_grad_enabled if module is None else torch.is_grad_enabled
+        set_mode(False)
+        record.append(enabled())
+        with set_mode(True):
+            record.append(enabled())
+        record.append(enabled())
+        set_mode(True)
+        record.append(enabled())
+    assert ours == theirs == [False, True, False, True]
