@@ -70,10 +70,10 @@ class Trace:
         root, aux = run_f(f, nodes)
         order = topological_order(root)
         check_replayable(order)
-        reached = {id(v) for v in order}
+        reached = set(order)  # nodes hash by identity
         self.outputs, self._shape_outputs = outputs_of(aux, reached)
         for k, leaves in enumerate(self.arg_leaves):
-            if leaves and not any(id(v) in reached for v in leaves):
+            if leaves and not any(v in reached for v in leaves):
                 raise ValueError(
                     f"trace: args[{k}] never reaches the result as a node: f turned it into "
                     "plain numbers (a constant the replay would keep), so new values of it "
@@ -119,7 +119,7 @@ class Trace:
         root.backward()
         if self._shape_outputs is None:
             return root_value(root)
-        outs, _ = outputs_of(aux, {id(v) for v in topological_order(root)})
+        outs, _ = outputs_of(aux, set(topological_order(root)))
         return root_value(root), self._shape_outputs([np.array(v.data) for v in outs])
 
     def check(self, *args: Any, rtol: float = 1e-9) -> float:

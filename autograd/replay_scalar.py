@@ -29,11 +29,12 @@ class _Group:
     __slots__ = ("idx", "m", "op", "out", "perm", "rules", "starts", "tgt", "uniq", "variadic")
     chain = False
 
-    def __init__(self, op: Any, out: list[int], ins: list[tuple[int, ...]], needs: np.ndarray):
+    def __init__(self, op: Any, out: list[int], ins: list[int], needs: np.ndarray) -> None:
         self.op = op
         self.out = np.array(out, dtype=np.intp)
-        self.idx = np.array(ins, dtype=np.intp).T.copy()  # (inputs, nodes)
         self.m = len(out)
+        # (inputs, nodes), from the inputs of every node one after the other
+        self.idx = np.array(ins, dtype=np.intp).reshape(self.m, -1).T.copy()
         self.variadic = op.variadic
         # Rules only for the input positions that lead to a parameter.
         positions = [j for j in range(self.idx.shape[0]) if needs[self.idx[j]].any()]
@@ -100,13 +101,16 @@ class ScalarProgram:
         needs: list[bool] = []  # whether a node leads to a parameter
         arg_set = set(args)
         params, param_slots = [], []
-        pending: dict[tuple[int, Any, int], tuple[list[int], list[tuple[int, ...]]]] = {}
+        pending: dict[tuple[int, Any, int], tuple[list[int], list[int]]] = {}
         chainable: dict[Any, bool] = {}
         chain_at: dict[int, list] = {}  # slot of a chain's node -> [level, op, nodes, terms]
         growing: dict[int, list] = {}  # tail slot -> its chain, while nothing else read it
         chains: list[list] = []
         # Written for speed (it runs once per node of a graph of 10⁴–10⁵ nodes): one pass
-        # finds slots, levels, chains of sums and which nodes need gradients.
+        # finds slots, levels, chains of sums and which nodes need gradients; appends bound
+        # once and each group's inputs kept as one flat list of ints, not a tuple a node
+        # (micrograd's demo, 65,614 nodes, CPU-time medians of 8: 152 ms → 130 ms).
+        level_append, needs_append = level.append, needs.append
         for i, v in enumerate(order):
             op = v.grad_fn
             if op is None:
@@ -114,8 +118,8 @@ class ScalarProgram:
                 if not leaf_of_args:
                     params.append(v)
                     param_slots.append(i)
-                level.append(0)
-                needs.append(not leaf_of_args)
+                level_append(0)
+                needs_append(not leaf_of_args)
                 continue
             ins = []
             lvl = 0
@@ -140,7 +144,7 @@ class ScalarProgram:
                     if needs[s]:
                         need = True
                 ins.append(s)
-            needs.append(need)
+            needs_append(need)
             can = chainable.get(op)
             if can is None:
                 can = chainable[op] = _chains(op)
@@ -166,20 +170,22 @@ class ScalarProgram:
                     if b in chain_at:
                         growing.pop(chain_at[b][2][-1], None)
                     lvl_b = 0 if b >= n else level[b] if level[b] >= 0 else chain_at[b][0]
-                    chain[0] = max(chain[0], lvl_b + 1)
+                    if lvl_b >= chain[0]:
+                        chain[0] = lvl_b + 1
                 chain[2].append(i)
                 chain[3].append(b)
                 chain_at[i] = growing[i] = chain
-                level.append(-1)
+                level_append(-1)
                 continue
-            level.append(lvl + 1)
-            key = (lvl + 1, op, len(ins))
+            lvl += 1
+            level_append(lvl)
+            key = (lvl, op, len(ins))
             try:
                 outs, inputs = pending[key]
             except KeyError:
                 outs, inputs = pending[key] = ([], [])
             outs.append(i)
-            inputs.append(tuple(ins))
+            inputs += ins
         size = n + len(const_values)
         needs_all = np.zeros(size, dtype=bool)
         needs_all[:n] = needs
