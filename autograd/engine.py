@@ -152,22 +152,30 @@ def _sweep(
             if node.grad_fn is None:  # a leaf: nothing to pass on
                 continue
             ran.append(node)
-            g = node.grad
-            raw = node._inputs
-            if create_graph:  # rules applied to nodes record the backward pass too
-                out, inputs = node, raw
-            else:  # the rules read plain numbers: the slots, not the ``data`` properties
-                out = node._data
-                inputs = tuple([x._data if x.__class__ in NODE_TYPES else x for x in raw])
-            if node._stamp != saved.begun:  # assigned since it was made: check its inputs
-                saved.check(node)  # (after the data is read: see `autograd.saved`)
-            for i, x in enumerate(raw):
-                if x.__class__ in NODE_TYPES and x.requires_grad:
-                    gi = node._vjp(i, g, out, inputs)  # g · ∂out/∂input i (chain rule 3.3)
-                    if on_step is not None:
-                        on_step(node, i, g, gi)
-                    x._accumulate(gi, gi is g)
+            apply_rules(node, create_graph, on_step)
     return ran
+
+
+def apply_rules(node: Any, create_graph: bool = False, on_step: Step | None = None) -> None:
+    """One step of the sweep: each input of ``node`` gets its share of ``node.grad``.
+
+    micrograd's ``node._backward()`` (the lecture's backpropagation by hand) is this call.
+    """
+    g = node.grad
+    raw = node._inputs
+    if create_graph:  # rules applied to nodes record the backward pass too
+        out, inputs = node, raw
+    else:  # the rules read plain numbers: the slots, not the ``data`` properties
+        out = node._data
+        inputs = tuple([x._data if x.__class__ in NODE_TYPES else x for x in raw])
+    if node._stamp != saved.begun:  # assigned since it was made: check its inputs
+        saved.check(node)  # (after the data is read: see `autograd.saved`)
+    for i, x in enumerate(raw):
+        if x.__class__ in NODE_TYPES and x.requires_grad:
+            gi = node._vjp(i, g, out, inputs)  # g · ∂out/∂input i (chain rule 3.3)
+            if on_step is not None:
+                on_step(node, i, g, gi)
+            x._accumulate(gi, gi is g)
 
 
 def _with_anomaly_check(on_step: Step | None) -> Step:

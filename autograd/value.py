@@ -10,6 +10,7 @@ import numpy as np
 from . import saved
 from .anomaly import check_forward
 from .closure import ClosureOp, closure_node_op
+from .engine import apply_rules
 from .modes import departed, grad_mode
 from .node import Node, released_input
 from .op import Op
@@ -153,7 +154,7 @@ class Value(Node):
         fn = self.grad_fn
         if isinstance(fn, ClosureOp):
             return fn.backward
-        return lambda: _apply_rule_once(self)
+        return lambda: None if fn is None else apply_rules(self)
 
     @_backward.setter
     def _backward(self, function: Any) -> None:
@@ -210,18 +211,6 @@ def _node(data: float, inputs: tuple, op: Op | None, now: int) -> Value:
     node._set_inputs(inputs)
     node._stamp = now  # the epoch read before the inputs' data
     return node
-
-
-def _apply_rule_once(node: Value) -> None:
-    """``node._backward()`` of a node made by an op: its rule, run once into its inputs."""
-    fn = node.grad_fn
-    if fn is None:
-        return  # a leaf: nothing below it
-    inputs = node._inputs
-    data = tuple([x if type(x) is float else x._data for x in inputs])
-    for i, x in enumerate(inputs):
-        if type(x) is not float:
-            x.grad += node._vjp(i, node.grad, node._data, data)
 
 
 _RELEASED = released_input(Value, _data=0.0, _a=None, _b=None, _label="released")
