@@ -25,6 +25,7 @@ import numpy as np
 
 from .modes import is_grad_enabled
 from .node import Node
+from .tensor_torch import bound
 
 
 def _writeable(a: Any) -> bool:
@@ -174,10 +175,8 @@ class InPlace:
 
     def clamp_(self, min: Any = None, max: Any = None) -> Any:
         """Entries limited to [min, max], in place."""
-        from .tensor_torch import _bound
-
         self._check_inplace("clamp_", "t = t.clamp(min, max)")
-        lo, hi = _bound(min, "min"), _bound(max, "max")
+        lo, hi = bound(min, "min"), bound(max, "max")
         if lo is None and hi is None:
             raise ValueError("clamp_ needs min or max (at least one of them not None)")
         return self._write("clamp_", np.clip(self._data, lo, hi))

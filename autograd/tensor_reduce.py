@@ -17,6 +17,7 @@ import numpy as np
 from . import tensor_rules as T
 from .node import Node
 from .tensor_args import normalize_axis
+from .tensor_torch import constant
 
 #: What ``t.max(dim)`` and ``t.min(dim)`` return: a named pair, as ``torch.return_types``.
 MaxResult = namedtuple("max", ("values", "indices"))
@@ -57,8 +58,6 @@ def _one_dim(self: Any, name: str, d: Any) -> None:
 
 def _values_indices(self: Any, d: int, keep: bool, arg: Any, result: type) -> Any:
     """``(values, indices)`` along ``d``: the gradient goes to the indexed entries only."""
-    from .tensor_torch import constant
-
     data = self._data
     if data.ndim == 0:
         return result(self._apply(T.RESHAPE, self, ()), constant(np.zeros((), np.int64)))
@@ -131,8 +130,6 @@ class Reductions:
     ) -> Any:
         """Index of the largest entry (the first of ties) along ``dim``, or in the flattened
         tensor; an int64 tensor with no history."""
-        from .tensor_torch import constant
-
         d, keep = _axis_keep(self, dim, keepdim, axis, keepdims)
         return constant(np.argmax(self._data, axis=d, keepdims=keep).astype(np.int64))
 
@@ -140,8 +137,6 @@ class Reductions:
         self, dim: Any = None, keepdim: Any = None, *, axis: Any = None, keepdims: Any = None
     ) -> Any:
         """Index of the smallest entry: `argmax`'s rules."""
-        from .tensor_torch import constant
-
         d, keep = _axis_keep(self, dim, keepdim, axis, keepdims)
         return constant(np.argmin(self._data, axis=d, keepdims=keep).astype(np.int64))
 
@@ -149,8 +144,6 @@ class Reductions:
         self, dim: Any = None, keepdim: Any = None, *, axis: Any = None, keepdims: Any = None
     ) -> Any:
         """Whether any entry is nonzero (along ``dim``): a bool tensor with no history."""
-        from .tensor_torch import constant
-
         d, keep = _axis_keep(self, dim, keepdim, axis, keepdims)
         return constant(np.any(self._data, axis=d, keepdims=keep))
 
@@ -158,8 +151,6 @@ class Reductions:
         self, dim: Any = None, keepdim: Any = None, *, axis: Any = None, keepdims: Any = None
     ) -> Any:
         """Whether every entry is nonzero (along ``dim``): a bool tensor with no history."""
-        from .tensor_torch import constant
-
         d, keep = _axis_keep(self, dim, keepdim, axis, keepdims)
         return constant(np.all(self._data, axis=d, keepdims=keep))
 

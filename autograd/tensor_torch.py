@@ -168,7 +168,7 @@ class TorchMethods:
     # clamp (elementwise, with PyTorch's gradient at the bounds). ---------------------------
     def clamp(self, min: Any = None, max: Any = None) -> Any:
         """Entries limited to [min, max]; ∂out/∂x is 1 for min ≤ x ≤ max, else 0."""
-        lo, hi = _bound(min, "min"), _bound(max, "max")
+        lo, hi = bound(min, "min"), bound(max, "max")
         if lo is None and hi is None:
             raise ValueError("clamp needs min or max (at least one of them not None)")
         return self._apply(E.CLAMP, self, lo, hi)
@@ -176,7 +176,7 @@ class TorchMethods:
     clip = clamp  # PyTorch's alias
 
 
-def _bound(x: Any, name: str) -> Any:
+def bound(x: Any, name: str) -> Any:
     if x is None or (isinstance(x, (int, float)) and not isinstance(x, bool)):
         return x
     if isinstance(x, Node):
